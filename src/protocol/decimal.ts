@@ -7,7 +7,13 @@ import { DecimalFormatError } from "./errors"
  * Commas, exponents, NaN/Infinity, '+', spaces, hex and the empty string are rejected with a typed error.
  * JS numbers are accepted only when they are safe integers (ids, counts); never for fractional money.
  */
-export const ExactDecimal = Decimal.clone({ precision: 80, rounding: Decimal.ROUND_HALF_UP, toExpNeg: -80, toExpPos: 80 })
+// toExpNeg/toExpPos at their limits: toString() never switches to exponent notation, so it is the plain form.
+export const ExactDecimal = Decimal.clone({
+  precision: 80,
+  rounding: Decimal.ROUND_HALF_UP,
+  toExpNeg: -9e15,
+  toExpPos: 9e15,
+})
 export type ExactDecimal = Decimal
 
 export interface ParseDecimalOptions {
@@ -62,8 +68,8 @@ export function isDecimalString(input: unknown, options: ParseDecimalOptions = {
 export function formatDecimal(value: Decimal.Value): string {
   const d = new ExactDecimal(value)
   if (!d.isFinite()) throw new DecimalFormatError(String(value), "not finite")
-  const s = d.toFixed()
-  return s.includes(".") ? s.replace(/\.?0+$/, "") : s
+  // decimal.js keeps no trailing zeros in toString(), and the clone's exponent limits keep it plain
+  return d.toString()
 }
 
 /** Round to the coin's decimals, upwards (in the merchant's favour for an amount the shopper owes). */

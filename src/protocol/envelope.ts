@@ -13,15 +13,22 @@ export const BLOCK_BYTES = 256
 /** A sanity cap on what we decrypt: 4096 blocks ≈ 1 MiB of ciphertext, far above any real message. */
 export const MAX_BLOCKS = 4096
 
-const stringKeyCache = new Map<string, KeyObject>()
+// One cache per loader: a string cached as a public key must never be handed back as a private key
+// (that would bypass loadPrivateKey's typed `bad_key` error and surface a raw TypeError from node:crypto).
+const keyCaches = new Map<(k: KeyInput) => KeyObject, Map<string, KeyObject>>()
 
 function cachedKey(input: KeyInput, load: (k: KeyInput) => KeyObject): KeyObject {
   if (input instanceof KeyObject) return load(input)
-  const hit = stringKeyCache.get(input)
+  let cache = keyCaches.get(load)
+  if (!cache) {
+    cache = new Map<string, KeyObject>()
+    keyCaches.set(load, cache)
+  }
+  const hit = cache.get(input)
   if (hit) return hit
   const key = load(input)
-  if (stringKeyCache.size > 64) stringKeyCache.clear()
-  stringKeyCache.set(input, key)
+  if (cache.size > 64) cache.clear()
+  cache.set(input, key)
   return key
 }
 

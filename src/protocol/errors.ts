@@ -18,12 +18,42 @@ export type CryptoFailureReason =
   | "bad_key"
   | "too_large"
 
+/** Where a crypto failure happened, when known (set by the client for responses). Never the full ciphertext. */
+export interface CryptoErrorContext {
+  /** the WaaS endpoint whose response failed to verify */
+  endpoint?: string
+  /** a truncated copy of the outer HTTP body, for diagnosis */
+  bodyExcerpt?: string
+}
+
 /** The envelope could not be produced or did not verify (wrong key, tampered, truncated, not base64…). */
 export class WaasCryptoError extends WaasError {
   readonly reason: CryptoFailureReason
-  constructor(reason: CryptoFailureReason, message: string) {
+  readonly endpoint?: string
+  readonly bodyExcerpt?: string
+  constructor(reason: CryptoFailureReason, message: string, context: CryptoErrorContext = {}) {
     super(message)
     this.reason = reason
+    this.endpoint = context.endpoint
+    this.bodyExcerpt = context.bodyExcerpt
+  }
+}
+
+export type CallbackFailureReason = "missing_data" | "bad_json" | "bad_schema" | "wrong_app_id"
+
+/**
+ * A callback from the WaaS (notification, confirmation request) or a confirmation answer that decrypted (or had
+ * nothing to decrypt) but is not acceptable. Envelope failures are `WaasCryptoError` instead. A receiver answers
+ * `FAILURE` (never `SUCCESS`) for either.
+ */
+export class WaasCallbackError extends WaasError {
+  readonly reason: CallbackFailureReason
+  /** zod issues as "path: message" for bad_schema */
+  readonly issues: string[]
+  constructor(reason: CallbackFailureReason, message: string, issues: string[] = []) {
+    super(message)
+    this.reason = reason
+    this.issues = issues
   }
 }
 
@@ -53,7 +83,7 @@ export class WaasBusinessError extends WaasError {
   }
 }
 
-/** Network failure, timeout or non-200 HTTP status. `retryable` says whether a read may be retried. */
+/** Network failure, timeout or non-200 HTTP status. Whether a read may be retried: `isRetryable` in the client. */
 export class WaasTransportError extends WaasError {
   readonly endpoint: string
   readonly status?: number

@@ -21,6 +21,7 @@ export type KeyInput = string | KeyObject
 export function loadPrivateKey(input: KeyInput): KeyObject {
   if (input instanceof KeyObject) {
     if (input.type !== "private") throw new WaasCryptoError("bad_key", "expected an RSA private key")
+    assertRsa2048(input)
     return input
   }
   const text = input.trim()
@@ -38,8 +39,10 @@ export function loadPrivateKey(input: KeyInput): KeyObject {
 
 export function loadPublicKey(input: KeyInput): KeyObject {
   if (input instanceof KeyObject) {
-    if (input.type === "private") return createPublicKey(input)
-    return input
+    if (input.type === "secret") throw new WaasCryptoError("bad_key", "expected an RSA public key")
+    const key = input.type === "private" ? createPublicKey(input) : input
+    assertRsa2048(key)
+    return key
   }
   const text = input.trim()
   try {

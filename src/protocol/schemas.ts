@@ -222,6 +222,6 @@ export type WithdrawConfirmationRequest = z.infer<typeof WithdrawConfirmationReq
 
 /** the merchant's approval, encrypted with the merchant key: must echo check_sum */
 export const WithdrawConfirmationAnswer = z.looseObject({
-  check_sum: z.string().min(1),
+  check_sum: z.string().min(1).max(256),
   time: z.union([z.string(), z.number()]).optional(),
 })

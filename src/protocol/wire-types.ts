@@ -32,8 +32,25 @@ export const zFlag = z.union([z.literal("0"), z.literal("1"), z.literal(0), z.li
 export const zWaasTime = z.union([
   z.number().int().nonnegative(),
   z.string().regex(/^\d{1,16}$/),
-  z.string().regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}$/)
+    .refine(isRealCalendarTime, { message: "not a real calendar date and time" }),
 ])
+
+/** "2020-13-45 99:99:99" has the right shape but no meaning: it must not roll over into another date */
+function isRealCalendarTime(value: string): boolean {
+  const [y, mo, d, h, mi, s] = value.split(/[- :]/).map(Number)
+  const t = new Date(Date.UTC(y, mo - 1, d, h, mi, s))
+  return (
+    t.getUTCFullYear() === y &&
+    t.getUTCMonth() === mo - 1 &&
+    t.getUTCDate() === d &&
+    t.getUTCHours() === h &&
+    t.getUTCMinutes() === mi &&
+    t.getUTCSeconds() === s
+  )
+}
 export type WaasTime = z.infer<typeof zWaasTime>
 
 /**
