@@ -1,0 +1,67 @@
+import { IllegalStateTransitionError } from "../errors"
+import {
+  CRYPTO_PAYMENT_STATUSES,
+  CryptoPaymentMachine,
+  POOL_ADDRESS_STATUSES,
+  PoolAddressMachine,
+  StateMachine,
+  WaasAccountMachine,
+} from "../state-machines"
+
+describe("state machines", () => {
+  it("pool address: the checkout cycle and its exits", () => {
+    const allowed = POOL_ADDRESS_STATUSES.flatMap((from) =>
+      POOL_ADDRESS_STATUSES.filter((to) => PoolAddressMachine.can(from, to)).map((to) => `${from}→${to}`),
+    )
+    expect(allowed.sort()).toEqual(
+      [
+        "available→assigned",
+        "available→retired",
+        "assigned→available",
+        "assigned→cooling",
+        "assigned→retired",
+        "cooling→available",
+        "cooling→retired",
+      ].sort(),
+    )
+    expect(PoolAddressMachine.sourcesOf("assigned")).toEqual(["available"])
+  })
+
+  it("a cooling address cannot be handed out, and a retired one never comes back", () => {
+    expect(() => PoolAddressMachine.assertTransition("cooling", "assigned")).toThrow(
+      new IllegalStateTransitionError("pool address", "cooling", "assigned"),
+    )
+    for (const to of POOL_ADDRESS_STATUSES) {
+      expect(PoolAddressMachine.can("retired", to)).toBe(false)
+    }
+    expect(PoolAddressMachine.isFinal("retired")).toBe(true)
+  })
+
+  it("crypto payment: canceled is final; expiry can be re-quoted away; deposit states have no edges yet", () => {
+    for (const to of CRYPTO_PAYMENT_STATUSES) expect(CryptoPaymentMachine.can("canceled", to)).toBe(false)
+    expect(CryptoPaymentMachine.can("awaiting_payment", "expired")).toBe(true)
+    expect(CryptoPaymentMachine.can("expired", "awaiting_payment")).toBe(true)
+    expect(CryptoPaymentMachine.can("awaiting_payment", "paid")).toBe(false)
+    expect(CryptoPaymentMachine.sourcesOf("expired")).toEqual(["awaiting_payment"])
+    let e: unknown
+    try {
+      CryptoPaymentMachine.assertTransition("canceled", "awaiting_payment")
+    } catch (error) {
+      e = error
+    }
+    expect(e).toBeInstanceOf(IllegalStateTransitionError)
+    expect(e).toMatchObject({ machine: "crypto payment", from: "canceled", to: "awaiting_payment", type: "not_allowed" })
+  })
+
+  it("waas account: registration is one way", () => {
+    expect(WaasAccountMachine.can("pending_registration", "registered")).toBe(true)
+    expect(WaasAccountMachine.can("registered", "pending_registration")).toBe(false)
+    expect(WaasAccountMachine.can("pending_registration", "provisioned")).toBe(false)
+  })
+
+  it("refuses to define a final state with a way out", () => {
+    expect(() => new StateMachine<"a" | "b">("broken", { a: ["b"], b: ["a"] }, ["b"])).toThrow(
+      'broken: final state "b" must have no outgoing transitions',
+    )
+  })
+})

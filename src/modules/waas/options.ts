@@ -1,0 +1,273 @@
+import { z } from "zod"
+import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
+
+/**
+ * The plugin options (the `options` of the plugin entry in the store's medusa-config), parsed once at boot.
+ * Every failure names the option it is about, so a store owner can fix the config without reading code:
+ *   medusa-plugin-waas: invalid option "coins[1].decimals": expected a whole number from 0 to 36
+ */
+
+export const OPTIONS_ERROR_PREFIX = "medusa-plugin-waas"
+
+const wholeNumber = (min: number, max: number) => {
+  const message = `expected a whole number from ${min} to ${max}`
+  return z.number({ error: message }).int({ error: message }).min(min, { error: message }).max(max, { error: message })
+}
+
+const milliseconds = (fallback: number) => wholeNumber(1, 600_000).default(fallback)
+
+const positiveDecimal = z
+  .string({ error: 'expected a positive decimal string such as "65000.12"' })
+  .refine((v) => isDecimalString(v, { allowZero: false }), {
+    error: 'expected a positive decimal string such as "65000.12"',
+  })
+
+const httpUrl = z
+  .string({ error: "expected an http(s) URL" })
+  .regex(/^https?:\/\/[^\s]+$/i, { error: "expected an http(s) URL" })
+
+export const URI_SCHEMES = ["bip21", "eip681", "plain"] as const
+export type UriScheme = (typeof URI_SCHEMES)[number]
+
+/** Networks whose wallets understand BIP21 (`<network>:<addr>?amount=`) and EIP-681 (`ethereum:`). */
+const BIP21_NETWORKS = new Set(["bitcoin", "litecoin", "bitcoincash", "dogecoin", "dash"])
+const EIP681_NETWORKS = new Set(["ethereum"])
+
+export function defaultUriScheme(network: string): UriScheme {
+  const n = network.toLowerCase()
+  if (BIP21_NETWORKS.has(n)) return "bip21"
+  if (EIP681_NETWORKS.has(n)) return "eip681"
+  return "plain"
+}
+
+const CoinSchema = z.object({
+  /** the WaaS symbol, exactly as getCoinList returns it (protocol §4.5) */
+  symbol: z
+    .string({ error: "expected the WaaS coin symbol" })
+    .regex(/^[A-Za-z0-9._-]{1,64}$/, { error: "expected the WaaS coin symbol (letters, digits, . _ -)" }),
+  displayName: z.string({ error: "expected a display name" }).min(1, { error: "expected a display name" }),
+  /** the chain, lower-case, e.g. "bitcoin", "ethereum", "tron"; also the scheme of plain and BIP21 URIs */
+  network: z
+    .string({ error: "expected a network name" })
+    .regex(/^[a-z][a-z0-9.+-]{0,63}$/, { error: 'expected a lower-case network name such as "ethereum"' }),
+  decimals: wholeNumber(0, 36),
+  /** with {address}/{txid} placeholders, or a base URL that gets "/address/<addr>" appended */
+  explorerUrl: httpUrl.optional(),
+  uriScheme: z.enum(URI_SCHEMES, { error: 'expected "bip21", "eip681" or "plain"' }).optional(),
+  chainId: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional(),
+  contractAddress: z
+    .string({ error: "expected a 0x-prefixed 20-byte hex address" })
+    .regex(/^0x[0-9a-fA-F]{40}$/, { error: "expected a 0x-prefixed 20-byte hex address" })
+    .optional(),
+  poolLowWatermark: wholeNumber(0, 100_000).default(10),
+  poolBatchSize: wholeNumber(1, 1_000).default(10),
+  enabled: z.boolean({ error: "expected true or false" }).default(true),
+})
+
+const AddressReuseSchema = z.discriminatedUnion(
+  "mode",
+  [
+    z.object({ mode: z.literal("quarantine"), quarantineSeconds: wholeNumber(0, 10 * 365 * 86_400).default(7 * 86_400) }),
+    z.object({ mode: z.literal("never") }),
+  ],
+  { error: 'expected { mode: "quarantine", quarantineSeconds } or { mode: "never" }' },
+)
+
+const currencyRates = z.record(
+  z.string().regex(/^[A-Za-z]{3}$/, { error: "expected a 3-letter currency code" }),
+  positiveDecimal,
+)
+
+const RateSourceSchema = z.discriminatedUnion(
+  "type",
+  [
+    z.object({
+      type: z.literal("fixed"),
+      /** { [waasSymbol]: { [currencyCode]: "price of one coin in that currency" } } */
+      rates: z.record(z.string().min(1), currencyRates),
+    }),
+    z.object({
+      type: z.literal("http"),
+      /** template with {symbol} and {currency}, e.g. https://prices.example/v1/{symbol}-{currency} */
+      url: httpUrl,
+      /** dot path to the price in the JSON answer, e.g. "data.amount" or "prices.0.value" */
+      pricePath: z.string().min(1, { error: "expected a dot path such as data.amount" }),
+      /** dot path to the quote time (epoch s, epoch ms or ISO-8601); enables the maxAgeSeconds check */
+      timePath: z.string().min(1).optional(),
+      maxAgeSeconds: wholeNumber(1, 86_400).default(300),
+      timeoutMs: milliseconds(3_000),
+      cacheSeconds: wholeNumber(0, 3_600).default(60),
+      /** extra request headers (an API key, for instance); never logged */
+      headers: z.record(z.string(), z.string()).optional(),
+      /** the {symbol} sent to the rate API when it differs from the WaaS symbol, e.g. { USDTERC20: "USDT" } */
+      symbolAliases: z.record(z.string(), z.string()).optional(),
+    }),
+  ],
+  { error: 'expected { type: "fixed", rates } or { type: "http", url, pricePath, … }' },
+)
+
+const OptionsObject = z.object({
+  waasHost: httpUrl,
+  pathPrefix: z
+    .string()
+    .regex(/^(\/[A-Za-z0-9._~-]+)*$/, { error: 'expected a path such as "/api/v2" (or "")' })
+    .default("/api/v2"),
+  appId: z.string({ error: "expected the merchant app_id" }).min(1, { error: "expected the merchant app_id" }),
+  merchantPrivateKey: z
+    .string({ error: "expected the merchant RSA private key (PKCS#8, base64 DER or PEM)" })
+    .refine((v) => canLoad(() => loadPrivateKey(v)), {
+      error: "expected a 2048-bit RSA private key (PKCS#8, base64 DER or PEM)",
+    }),
+  waasPublicKey: z
+    .string({ error: "expected the WaaS RSA public key (X.509 SPKI, base64 DER or PEM)" })
+    .refine((v) => canLoad(() => loadPublicKey(v)), {
+      error: "expected a 2048-bit RSA public key (X.509 SPKI, base64 DER or PEM)",
+    }),
+  connectTimeoutMs: milliseconds(5_000),
+  readTimeoutMs: milliseconds(15_000),
+  coins: z.array(CoinSchema, { error: "expected a list of coins" }).min(1, { error: "expected at least one coin" }),
+  defaultCoin: z.string().min(1).optional(),
+  quoteLifetimeSeconds: wholeNumber(30, 7 * 86_400).default(900),
+  monitoringWindowSeconds: wholeNumber(0, 30 * 86_400).default(3_600),
+  underpaymentTolerance: z
+    .string({ error: 'expected a decimal fraction such as "0.005"' })
+    .refine((v) => isDecimalString(v) && parseDecimal(v).lt(1), {
+      error: 'expected a decimal fraction from "0" up to (not including) "1", such as "0.005"',
+    })
+    .default("0"),
+  addressReuse: AddressReuseSchema.default({ mode: "quarantine", quarantineSeconds: 7 * 86_400 }),
+  rateSource: RateSourceSchema,
+  /**
+   * Domain of the emails the pool registers at the WaaS. `.invalid` is reserved (RFC 2606): mail to it can
+   * never be delivered, so a synthetic account can never be confused with, or reach, a real person.
+   */
+  syntheticEmailDomain: z
+    .string()
+    .max(50, { error: "expected a domain of at most 50 characters (emails must stay within 100)" })
+    .regex(/^(?=.{1,50}$)([a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}$/, {
+      error: 'expected a lower-case domain such as "waas-pool.invalid"',
+    })
+    .default("waas-pool.invalid"),
+  /** the WaaS's registered-user cap per merchant (protocol §2.1: 50,000 unless ChainUp raised it) */
+  userCap: wholeNumber(1, 100_000_000).default(50_000),
+  liveFetchTimeoutMs: milliseconds(3_000),
+  /** the zone of the WaaS's formatted callback times (protocol §4.2: probably UTC+8) */
+  callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
+})
+
+function canLoad(load: () => unknown): boolean {
+  try {
+    load()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Cross-field rules, each reported on the option a person has to change. */
+const OptionsSchema = OptionsObject.superRefine((o, ctx) => {
+  const seen = new Map<string, number>()
+  o.coins.forEach((coin, i) => {
+    const first = seen.get(coin.symbol)
+    if (first !== undefined) {
+      ctx.addIssue({ code: "custom", path: ["coins", i, "symbol"], message: `duplicate symbol, already used by coins[${first}]` })
+    }
+    seen.set(coin.symbol, i)
+    if (coin.contractAddress && (coin.uriScheme ?? defaultUriScheme(coin.network)) !== "eip681") {
+      ctx.addIssue({
+        code: "custom",
+        path: ["coins", i, "contractAddress"],
+        message: "a contract address needs an EIP-681 coin (network \"ethereum\" or uriScheme \"eip681\")",
+      })
+    }
+  })
+  const enabled = o.coins.filter((c) => c.enabled)
+  if (enabled.length === 0) {
+    ctx.addIssue({ code: "custom", path: ["coins"], message: "expected at least one enabled coin" })
+  }
+  if (o.defaultCoin !== undefined && !enabled.some((c) => c.symbol === o.defaultCoin)) {
+    ctx.addIssue({
+      code: "custom",
+      path: ["defaultCoin"],
+      message: `expected the symbol of an enabled coin (${enabled.map((c) => c.symbol).join(", ") || "none enabled"})`,
+    })
+  }
+  if (o.rateSource.type === "http" && !o.rateSource.url.includes("{symbol}")) {
+    ctx.addIssue({ code: "custom", path: ["rateSource", "url"], message: "expected a URL template containing {symbol}" })
+  }
+})
+
+export type RawWaasOptions = z.input<typeof OptionsObject>
+type ParsedOptions = z.output<typeof OptionsObject>
+export type CoinConfig = Omit<ParsedOptions["coins"][number], "uriScheme"> & { uriScheme: UriScheme }
+export type AddressReuse = ParsedOptions["addressReuse"]
+export type RateSourceConfig = ParsedOptions["rateSource"]
+export type HttpRateSourceConfig = Extract<RateSourceConfig, { type: "http" }>
+export type FixedRateSourceConfig = Extract<RateSourceConfig, { type: "fixed" }>
+
+export type WaasOptions = Omit<ParsedOptions, "coins" | "defaultCoin"> & {
+  coins: CoinConfig[]
+  /** always set after parsing: the configured default or the first enabled coin */
+  defaultCoin: string
+}
+
+export class WaasOptionsError extends Error {
+  readonly option: string
+  constructor(option: string, detail: string) {
+    super(`${OPTIONS_ERROR_PREFIX}: invalid option "${option}": ${detail}`)
+    this.name = "WaasOptionsError"
+    this.option = option
+  }
+}
+
+/** ["coins", 1, "decimals"] → coins[1].decimals */
+export function formatOptionPath(path: ReadonlyArray<PropertyKey>): string {
+  let out = ""
+  for (const part of path) {
+    if (typeof part === "number") out += `[${part}]`
+    else out += out ? `.${String(part)}` : String(part)
+  }
+  return out || "(options)"
+}
+
+/** Parses and validates; throws a WaasOptionsError naming the first bad option. */
+export function parseWaasOptions(input: unknown): WaasOptions {
+  const result = OptionsSchema.safeParse(input ?? {})
+  if (!result.success) {
+    const issue = result.error.issues[0]
+    // say plainly when an option is missing rather than "expected …" about a value nobody wrote
+    const missing = issue.code === "invalid_type" && valueAt(input, issue.path) === undefined
+    const detail = missing ? `is required (${issue.message})` : issue.message
+    throw new WaasOptionsError(formatOptionPath(issue.path), detail)
+  }
+  const o = result.data
+  const coins: CoinConfig[] = o.coins.map((c) => ({ ...c, uriScheme: c.uriScheme ?? defaultUriScheme(c.network) }))
+  const defaultCoin = o.defaultCoin ?? coins.find((c) => c.enabled)!.symbol
+  return { ...o, coins, defaultCoin }
+}
+
+function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
+  let current: unknown = input
+  for (const key of path) {
+    if (current === null || typeof current !== "object") return undefined
+    current = (current as Record<PropertyKey, unknown>)[key]
+  }
+  return current
+}
+
+const REDACTED = "[redacted]"
+
+/** A copy safe to log: no private key, no rate-API headers, no query-string values (API keys hide there). */
+export function redactOptions(options: WaasOptions): Record<string, unknown> {
+  const rateSource =
+    options.rateSource.type === "http"
+      ? {
+          ...options.rateSource,
+          url: options.rateSource.url.replace(/([?&][^=&#]+)=[^&#]*/g, `$1=${REDACTED}`),
+          headers: options.rateSource.headers
+            ? Object.fromEntries(Object.keys(options.rateSource.headers).map((k) => [k, REDACTED]))
+            : undefined,
+        }
+      : options.rateSource
+  return { ...options, merchantPrivateKey: REDACTED, rateSource }
+}

@@ -1,0 +1,161 @@
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { CryptoPaymentStatus, PoolAddressMachine, PoolAddressStatus, STATUSES_AWAITING_FUNDS } from "../state-machines"
+
+/**
+ * The pool's row-level SQL. Everything that changes an address's status lives here, each statement
+ * guarded by "status IN (the states the table allows this move from)", so a row that another worker has
+ * moved meanwhile is simply not matched, never overwritten.
+ */
+
+export const POOL_TABLE = "waas_pool_address"
+export const PAYMENT_TABLE = "waas_crypto_payment"
+
+export interface ClaimedAddress {
+  id: string
+  symbol: string
+  address: string
+  memo: string | null
+  uid: string
+}
+
+/**
+ * Status lists come from the state-machine tables (our constants, never input); they are inlined as SQL
+ * literals after a charset check because knex's raw bindings have no portable array form.
+ */
+export function statusList(values: readonly string[]): string {
+  if (values.length === 0) throw new Error("statusList: empty")
+  for (const v of values) if (!/^[a-z_]+$/.test(v)) throw new Error(`statusList: unexpected status ${JSON.stringify(v)}`)
+  return values.map((v) => `'${v}'`).join(", ")
+}
+
+const from = (to: PoolAddressStatus): string => statusList(PoolAddressMachine.sourcesOf(to))
+
+/**
+ * Takes one available address of `symbol` for `paymentId`, in ONE statement: the inner SELECT locks a row
+ * with FOR UPDATE SKIP LOCKED, so concurrent checkouts each lock a different row instead of queueing on
+ * (or both reading) the same one; the outer UPDATE marks it assigned. Returns null when none is free.
+ * Addresses that were never used come first, then the ones released longest ago (a late transfer to a
+ * recently released address then has the least chance of meeting its next holder).
+ * Must run inside the caller's transaction so the claim and the payment row commit together.
+ */
+export async function claimAvailableAddress(
+  db: Knex | Knex.Transaction,
+  args: { symbol: string; paymentId: string; now: Date; onlyId?: string },
+): Promise<ClaimedAddress | null> {
+  const sources = from("assigned")
+  const onlyThis = args.onlyId ? "AND id = :onlyId" : ""
+  const result = await db.raw<{ rows: ClaimedAddress[] }>(
+    `UPDATE ${POOL_TABLE}
+        SET status = 'assigned', crypto_payment_id = :paymentId, assigned_at = :now,
+            cooling_until = NULL, updated_at = :now
+      WHERE id = (
+        SELECT id FROM ${POOL_TABLE}
+         WHERE symbol = :symbol AND status IN (${sources}) AND deleted_at IS NULL ${onlyThis}
+         ORDER BY released_at ASC NULLS FIRST, created_at ASC, id ASC
+         LIMIT 1
+         FOR UPDATE SKIP LOCKED)
+      RETURNING id, symbol, address, memo, uid`,
+    { symbol: args.symbol, paymentId: args.paymentId, now: args.now, onlyId: args.onlyId ?? null },
+  )
+  return result.rows[0] ?? null
+}
+
+/**
+ * Moves the address a payment holds out of `assigned`: back to `available` (no deposit was ever seen),
+ * or into `cooling` / `retired`. Returns false when the payment did not hold it (already released).
+ */
+export async function releaseHeldAddress(
+  db: Knex | Knex.Transaction,
+  args: { addressId: string; paymentId: string; to: "available" | "cooling" | "retired"; now: Date; coolingUntil?: Date },
+): Promise<boolean> {
+  if (args.to === "cooling" && !args.coolingUntil) throw new Error("releaseHeldAddress: cooling needs coolingUntil")
+  PoolAddressMachine.assertTransition("assigned", args.to)
+  const result = await db.raw<{ rowCount: number }>(
+    `UPDATE ${POOL_TABLE}
+        SET status = :to,
+            crypto_payment_id = CASE WHEN :to = 'available' THEN NULL ELSE crypto_payment_id END,
+            assigned_at = CASE WHEN :to = 'available' THEN NULL ELSE assigned_at END,
+            released_at = :now, cooling_until = :coolingUntil, updated_at = :now
+      WHERE id = :addressId AND crypto_payment_id = :paymentId AND status = 'assigned' AND deleted_at IS NULL`,
+    {
+      to: args.to,
+      now: args.now,
+      coolingUntil: args.to === "cooling" ? args.coolingUntil! : null,
+      addressId: args.addressId,
+      paymentId: args.paymentId,
+    },
+  )
+  return result.rowCount > 0
+}
+
+/** Locks the address row and says whether `paymentId` still holds it (assigned to that payment). */
+export async function lockHeldAddress(db: Knex.Transaction, args: { addressId: string; paymentId: string }): Promise<boolean> {
+  const result = await db.raw<{ rows: Array<{ status: string; crypto_payment_id: string | null }> }>(
+    `SELECT status, crypto_payment_id FROM ${POOL_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
+    [args.addressId],
+  )
+  const row = result.rows[0]
+  return row?.status === "assigned" && row.crypto_payment_id === args.paymentId
+}
+
+/**
+ * After a payment's monitoring window (monitor_until) its address leaves it: into `cooling` until
+ * `coolingUntil` (quarantine mode), or `retired` (reuse "never"). Payments still waiting for funds keep
+ * their address; the expiry job moves them out of those states first.
+ */
+export async function releaseAddressesAfterMonitoring(
+  db: Knex,
+  args: { now: Date; to: "cooling" | "retired"; coolingUntil: Date | null },
+): Promise<number> {
+  PoolAddressMachine.assertTransition("assigned", args.to)
+  const waiting: readonly CryptoPaymentStatus[] = STATUSES_AWAITING_FUNDS
+  const result = await db.raw<{ rowCount: number }>(
+    `UPDATE ${POOL_TABLE} a
+        SET status = :to, released_at = :now, cooling_until = :coolingUntil, updated_at = :now
+       FROM ${PAYMENT_TABLE} p
+      WHERE a.status = 'assigned' AND a.deleted_at IS NULL
+        AND p.id = a.crypto_payment_id
+        AND p.monitor_until <= :now
+        AND p.status NOT IN (${statusList(waiting)})`,
+    { to: args.to, now: args.now, coolingUntil: args.coolingUntil },
+  )
+  return result.rowCount
+}
+
+/** Ends the quarantine of cooled addresses: back to `available`, or `retired` when reuse is off. */
+export async function endCooling(db: Knex, args: { now: Date; to: "available" | "retired" }): Promise<number> {
+  PoolAddressMachine.assertTransition("cooling", args.to)
+  const result = await db.raw<{ rowCount: number }>(
+    `UPDATE ${POOL_TABLE}
+        SET status = :to,
+            crypto_payment_id = CASE WHEN :to = 'available' THEN NULL ELSE crypto_payment_id END,
+            assigned_at = CASE WHEN :to = 'available' THEN NULL ELSE assigned_at END,
+            cooling_until = CASE WHEN :to = 'available' THEN NULL ELSE cooling_until END,
+            updated_at = :now
+      WHERE status = 'cooling' AND deleted_at IS NULL
+        ${args.to === "available" ? "AND cooling_until <= :now" : ""}`,
+    { to: args.to, now: args.now },
+  )
+  return result.rowCount
+}
+
+export interface StatusCount {
+  symbol: string
+  status: PoolAddressStatus
+  count: number
+}
+
+export async function countAddressesByStatus(db: Knex): Promise<StatusCount[]> {
+  const result = await db.raw<{ rows: Array<{ symbol: string; status: PoolAddressStatus; count: string }> }>(
+    `SELECT symbol, status, count(*) AS count FROM ${POOL_TABLE} WHERE deleted_at IS NULL GROUP BY symbol, status`,
+  )
+  return result.rows.map((r) => ({ symbol: r.symbol, status: r.status, count: Number(r.count) }))
+}
+
+export async function countAvailable(db: Knex, symbol: string): Promise<number> {
+  const result = await db.raw<{ rows: Array<{ count: string }> }>(
+    `SELECT count(*) AS count FROM ${POOL_TABLE} WHERE symbol = ? AND status = 'available' AND deleted_at IS NULL`,
+    [symbol],
+  )
+  return Number(result.rows[0].count)
+}

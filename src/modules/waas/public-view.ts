@@ -1,0 +1,69 @@
+import { formatDecimal, parseDecimal } from "../../protocol"
+import type { CoinConfig } from "./options"
+import { buildExplorerUrl, buildPaymentUri } from "./payment-uri"
+import type { CryptoPaymentStatus } from "./state-machines"
+
+/**
+ * What a shopper (and the storefront) may see of a crypto payment. Built field by field from an allow-list:
+ * no uid, no email, no pool or account ids, no option values. It becomes the payment session's `data`,
+ * which Medusa returns to the storefront.
+ */
+export interface CryptoPaymentPublicView {
+  session_id: string
+  status: CryptoPaymentStatus
+  symbol: string
+  network: string
+  address: string
+  memo: string | null
+  /** whole coin units, exact decimal strings */
+  amount_due: string
+  amount_received: string
+  amount_remaining: string
+  /** ISO-8601 */
+  expires_at: string
+  payment_uri: string
+  explorer_url: string | null
+}
+
+export interface PublicViewSource {
+  payment_session_id: string
+  status: CryptoPaymentStatus
+  symbol: string
+  network: string
+  address: string
+  memo: string | null
+  amount_due: string
+  amount_received: string
+  decimals: number
+  expires_at: Date | string
+}
+
+export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | undefined): CryptoPaymentPublicView {
+  const due = parseDecimal(payment.amount_due)
+  const received = parseDecimal(payment.amount_received)
+  const remaining = due.minus(received)
+  return {
+    session_id: payment.payment_session_id,
+    status: payment.status,
+    symbol: payment.symbol,
+    network: payment.network,
+    address: payment.address,
+    memo: payment.memo ?? null,
+    amount_due: formatDecimal(due),
+    amount_received: formatDecimal(received),
+    amount_remaining: formatDecimal(remaining.isNegative() ? 0 : remaining),
+    expires_at: new Date(payment.expires_at).toISOString(),
+    payment_uri: buildPaymentUri({
+      // a coin since removed from the options still gets a usable (plain) URI
+      scheme: coin?.uriScheme ?? "plain",
+      network: payment.network,
+      address: payment.address,
+      memo: payment.memo,
+      amount: payment.amount_due,
+      decimals: payment.decimals,
+      chainId: coin?.chainId,
+      contractAddress: coin?.contractAddress,
+    }),
+    explorer_url: buildExplorerUrl(coin?.explorerUrl, payment.address),
+  }
+}

@@ -1,0 +1,558 @@
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import type { Context, Logger } from "@medusajs/framework/types"
+import {
+  InjectManager,
+  InjectTransactionManager,
+  MedusaContext,
+  MedusaError,
+  MedusaService,
+  generateEntityId,
+} from "@medusajs/framework/utils"
+import { WaasClient } from "../../client"
+import { formatDecimal } from "../../protocol"
+import { bigNumberColumn } from "./big-number-column"
+import { knexOf, transactionOf, withAdvisoryLock } from "./db-context"
+import { LiveFetchTimeout, NoDepositAddressError, publicWaasFailure } from "./errors"
+import CryptoPayment from "./models/crypto-payment"
+import PoolAddress from "./models/pool-address"
+import SyncCursor from "./models/sync-cursor"
+import WaasAccount from "./models/waas-account"
+import { CoinConfig, parseWaasOptions, redactOptions, WaasOptions } from "./options"
+import { depositSeen, toPositiveFiat } from "./payment-amounts"
+import { countAccounts } from "./pool/account-sql"
+import {
+  claimAvailableAddress,
+  ClaimedAddress,
+  countAddressesByStatus,
+  endCooling,
+  lockHeldAddress,
+  PAYMENT_TABLE,
+  releaseAddressesAfterMonitoring,
+  releaseHeldAddress,
+  statusList,
+} from "./pool/pool-sql"
+import { AccountProvisioner } from "./pool/provisioner"
+import { refillCoins, RefillReport } from "./pool/refill"
+import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
+import { Clock, computeAmountDue, createRateSource, RateSource } from "./rates"
+import { CryptoPaymentMachine, CryptoPaymentStatus, POOL_ADDRESS_STATUSES, PoolAddressStatus } from "./state-machines"
+import { guardStatusWrites } from "./status-write-guard"
+import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
+import { withTimeout } from "./with-timeout"
+
+type InjectedDependencies = { logger: Logger }
+
+/** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
+const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
+
+/** Thrown inside a claim transaction to roll it back when the pool has nothing for the symbol. */
+class PoolEmptySignal extends Error {}
+
+/**
+ * The `waas` module: the one owner of the address pool, the crypto payments and all WaaS traffic.
+ * Checkout never waits on the WaaS while the pool has an address: it takes one in a single database
+ * transaction. The pool is filled ahead of time by `refillPool` (the refill job).
+ */
+export default class WaasModuleService extends MedusaService({ WaasAccount, PoolAddress, CryptoPayment, SyncCursor }) {
+  protected readonly options_: WaasOptions
+  protected readonly logger_: Logger
+  protected readonly rateSource_: RateSource
+  protected readonly now_: Clock = () => new Date()
+  /**
+   * Mutable state lives in a holder set once in the constructor: the service may be reached through a proxy
+   * (the module test runner uses one), where assigning a field would land on the proxy, not on the service.
+   */
+  private readonly lazy_: { client: WaasClient | null } = { client: null }
+
+  /** the generated update, kept for the lifecycle methods: the public one refuses status writes */
+  private readonly writeCryptoPayments_: WaasModuleService["updateCryptoPayments"]
+
+  constructor(container: InjectedDependencies, options: unknown) {
+    // eslint-disable-next-line prefer-rest-params
+    super(...arguments)
+    this.logger_ = container.logger
+    this.options_ = parseWaasOptions(options)
+    this.rateSource_ = createRateSource(this.options_.rateSource, () => this.now_())
+
+    // Statuses change only through the lifecycle methods, which check the state-machine tables. The
+    // generated CRUD updates would let any caller write any status, so they refuse a `status` field.
+    // (the generated members are typed read-only, hence defineProperty on this instance)
+    this.writeCryptoPayments_ = this.updateCryptoPayments.bind(this)
+    const guard = <K extends "updateCryptoPayments" | "updatePoolAddresses" | "updateWaasAccounts">(key: K, entity: string) =>
+      Object.defineProperty(this, key, { value: guardStatusWrites(entity, this[key].bind(this)) })
+    guard("updateCryptoPayments", "crypto payment")
+    guard("updatePoolAddresses", "pool address")
+    guard("updateWaasAccounts", "waas account")
+  }
+
+  __hooks = {
+    onApplicationShutdown: async (): Promise<void> => {
+      const client = this.lazy_.client
+      this.lazy_.client = null
+      await client?.close()
+    },
+  }
+
+  /* ------------------------------------------------------------------ configuration */
+
+  /** The parsed options. Holds the merchant private key: never log or return this; see `getRedactedOptions`. */
+  getOptions(): WaasOptions {
+    return this.options_
+  }
+
+  getRedactedOptions(): Record<string, unknown> {
+    return redactOptions(this.options_)
+  }
+
+  /** The one WaaS client of this module, built from the options on first use. */
+  getClient(): WaasClient {
+    if (!this.lazy_.client) {
+      const o = this.options_
+      this.lazy_.client = new WaasClient({
+        host: o.waasHost,
+        pathPrefix: o.pathPrefix,
+        appId: o.appId,
+        merchantPrivateKey: o.merchantPrivateKey,
+        waasPublicKey: o.waasPublicKey,
+        connectTimeoutMs: o.connectTimeoutMs,
+        readTimeoutMs: o.readTimeoutMs,
+        logger: { debug: (m) => this.logger_.debug(m), warn: (m) => this.logger_.warn(m) },
+      })
+    }
+    return this.lazy_.client
+  }
+
+  listEnabledCoins(): PublicCoin[] {
+    return this.options_.coins
+      .filter((c) => c.enabled)
+      .map((c) => ({
+        symbol: c.symbol,
+        displayName: c.displayName,
+        network: c.network,
+        decimals: c.decimals,
+        explorerUrl: c.explorerUrl ?? null,
+      }))
+  }
+
+  /* ------------------------------------------------------------------ quotes */
+
+  /** An indicative quote; writes nothing. */
+  async quote(input: QuoteInput): Promise<Quote> {
+    const coin = this.requireEnabledCoin(input.symbol)
+    const fiat = toPositiveFiat(input.amount)
+    const rate = await this.rateSource_.getRate(coin.symbol, input.currency_code)
+    // ROUNDING: computeAmountDue rounds the crypto amount UP to the coin's decimals (merchant's favour)
+    const due = computeAmountDue(fiat, rate.rate, coin.decimals)
+    return {
+      symbol: coin.symbol,
+      amount_due: formatDecimal(due),
+      rate: formatDecimal(rate.rate),
+      rate_source: rate.source,
+      rate_at: rate.at,
+      decimals: coin.decimals,
+    }
+  }
+
+  /* ------------------------------------------------------------------ payments */
+
+  /**
+   * Quotes and claims a pool address for a payment session. Idempotent per session: a second call returns
+   * the existing payment. The claim and the payment row commit together or not at all; when the pool is
+   * empty, one address is fetched live (bounded by liveFetchTimeoutMs) before giving up with a clear error.
+   */
+  async createPaymentForSession(input: PaymentForSessionInput, sharedContext: Context = {}): Promise<CryptoPaymentDTO> {
+    const existing = await this.retrievePaymentBySession(input.session_id, sharedContext)
+    if (existing) return this.returnExisting(existing)
+
+    const coin = this.requireEnabledCoin(input.symbol)
+    const quote = await this.quote({ ...input, symbol: coin.symbol })
+    try {
+      return await this.withLiveFallback(coin.symbol, (preferredAddressId) =>
+        this.insertPaymentWithAddress_(input, coin, quote, preferredAddressId, sharedContext),
+      )
+    } catch (e) {
+      // a concurrent call for the same session won the unique payment_session_id: return its payment
+      const winner = await this.retrievePaymentBySession(input.session_id, sharedContext)
+      if (winner) return this.returnExisting(winner)
+      throw e
+    }
+  }
+
+  /**
+   * A new quote and expiry for a session's payment (new amount, currency or coin). A coin change swaps the
+   * address in the same transaction. Refused once a deposit has been seen or the payment is final.
+   */
+  async requotePayment(input: PaymentForSessionInput, sharedContext: Context = {}): Promise<CryptoPaymentDTO> {
+    const current = await this.retrievePaymentBySession(input.session_id, sharedContext)
+    if (!current) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `no crypto payment for payment session ${input.session_id}`)
+    }
+    const coin = this.requireEnabledCoin(input.symbol ?? current.symbol)
+    const quote = await this.quote({ ...input, symbol: coin.symbol })
+    // a new address is needed for a coin change, or when the old one already left the payment
+    return this.withLiveFallback(coin.symbol, (preferredAddressId) =>
+      this.requote_(input, coin, quote, preferredAddressId, sharedContext),
+    )
+  }
+
+  /**
+   * The session is gone: cancel its payment and give the address back, to the pool when no deposit was
+   * ever seen for this payment, else into quarantine. Idempotent; a no-op for payments whose outcome is
+   * already settled by deposits.
+   */
+  @InjectTransactionManager()
+  async releasePaymentForSession(session_id: string, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    const db = transactionOf(sharedContext)
+    const payment = await this.lockPaymentBySession(db, session_id, sharedContext)
+    if (!payment || payment.status === "canceled") return
+    if (!CryptoPaymentMachine.can(payment.status, "canceled")) {
+      this.logger_.info(`medusa-plugin-waas: session ${session_id} removed; its payment is ${payment.status} and stays so`)
+      return
+    }
+    const now = this.now_()
+    CryptoPaymentMachine.assertTransition(payment.status, "canceled")
+    await this.writeCryptoPayments_({ id: payment.id, status: "canceled" }, sharedContext)
+    await releaseHeldAddress(db, {
+      addressId: payment.pool_address_id,
+      paymentId: payment.id,
+      now,
+      ...this.releaseTarget(payment, now),
+    })
+  }
+
+  async retrievePaymentBySession(session_id: string, sharedContext: Context = {}): Promise<CryptoPaymentDTO | null> {
+    const [payment] = await this.listCryptoPayments({ payment_session_id: session_id }, { take: 1 }, sharedContext)
+    return payment ?? null
+  }
+
+  /** Records the order the session's cart became. Refuses to move a payment to a different order. */
+  @InjectTransactionManager()
+  async attachOrder(session_id: string, order_id: string, @MedusaContext() sharedContext: Context = {}): Promise<CryptoPaymentDTO> {
+    const db = transactionOf(sharedContext)
+    const payment = await this.lockPaymentBySession(db, session_id, sharedContext)
+    if (!payment) throw new MedusaError(MedusaError.Types.NOT_FOUND, `no crypto payment for payment session ${session_id}`)
+    if (payment.order_id === order_id) return payment
+    if (payment.order_id) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `crypto payment ${payment.id} already belongs to order ${payment.order_id}`,
+      )
+    }
+    await this.updateCryptoPayments({ id: payment.id, order_id }, sharedContext)
+    return this.retrieveCryptoPayment(payment.id, {}, sharedContext)
+  }
+
+  toPublicView(payment: CryptoPaymentDTO): CryptoPaymentPublicView {
+    return buildPublicView(payment, this.findCoin(payment.symbol))
+  }
+
+  /* ------------------------------------------------------------------ pool upkeep (jobs) */
+
+  /**
+   * Tops every enabled coin (or the given ones) up to its low watermark. Only one run at a time does
+   * work: a Postgres advisory lock (held by a transaction for the run) makes a concurrent run return
+   * `skipped`. Correctness does not depend on the lock: unique emails, one address per account and
+   * unique (symbol, address) keep even overlapping runs from duplicating anything.
+   */
+  @InjectManager()
+  async refillPool(opts: { symbols?: string[] } = {}, @MedusaContext() sharedContext: Context = {}): Promise<RefillReport> {
+    const db = knexOf(sharedContext)
+    const coins = this.options_.coins.filter((c) => c.enabled && (!opts.symbols || opts.symbols.includes(c.symbol)))
+    const run = async () =>
+      refillCoins({ db, coins, provisioner: this.provisioner(db), userCap: this.options_.userCap, logger: this.logger_ })
+    const result = await withAdvisoryLock(db, REFILL_LOCK_KEY, run)
+    if (result.acquired) return result.value
+    return {
+      skipped: "another refill run holds the lock",
+      users: { count: await countAccounts(db), cap: this.options_.userCap },
+      coins: [],
+    }
+  }
+
+  /**
+   * Expires payments whose quote lifetime is over. Their address stays with them until monitor_until, so a
+   * transfer sent just after expiry is still attributed to the right payment.
+   */
+  @InjectManager()
+  async expireStalePayments(now: Date = this.now_(), @MedusaContext() sharedContext: Context = {}): Promise<{ expired: number }> {
+    const db = knexOf(sharedContext)
+    const sources = CryptoPaymentMachine.sourcesOf("expired")
+    const result = await db.raw<{ rowCount: number }>(
+      `UPDATE ${PAYMENT_TABLE} SET status = 'expired', updated_at = :now
+        WHERE status IN (${statusList(sources)}) AND expires_at <= :now AND deleted_at IS NULL`,
+      { now },
+    )
+    return { expired: result.rowCount }
+  }
+
+  /**
+   * Address upkeep after payments: addresses of payments past monitor_until go into quarantine (cooling)
+   * or retirement (addressReuse "never"); cooled addresses whose quarantine is over become available.
+   */
+  @InjectManager()
+  async releaseCooledAddresses(
+    now: Date = this.now_(),
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<{ cooling: number; retired: number; available: number }> {
+    const db = knexOf(sharedContext)
+    const target = this.quarantineTarget()
+    const moved = await releaseAddressesAfterMonitoring(db, {
+      now,
+      to: target,
+      coolingUntil: target === "cooling" ? this.coolingUntil(now) : null,
+    })
+    const ended = await endCooling(db, { now, to: target === "cooling" ? "available" : "retired" })
+    return {
+      cooling: target === "cooling" ? moved : 0,
+      retired: target === "retired" ? moved + ended : 0,
+      available: target === "cooling" ? ended : 0,
+    }
+  }
+
+  @InjectManager()
+  async poolStats(@MedusaContext() sharedContext: Context = {}): Promise<PoolStats> {
+    const db = knexOf(sharedContext)
+    const counts = await countAddressesByStatus(db)
+    const symbols = new Set([...this.options_.coins.map((c) => c.symbol), ...counts.map((c) => c.symbol)])
+    const coins = [...symbols].map((symbol) => {
+      const coin = this.findCoin(symbol)
+      const byStatus = Object.fromEntries(POOL_ADDRESS_STATUSES.map((s) => [s, 0])) as Record<PoolAddressStatus, number>
+      for (const c of counts) if (c.symbol === symbol) byStatus[c.status] = c.count
+      return { symbol, enabled: coin?.enabled ?? false, low_watermark: coin?.poolLowWatermark ?? 0, ...byStatus }
+    })
+    return { coins, users: { count: await countAccounts(db), cap: this.options_.userCap } }
+  }
+
+  /* ------------------------------------------------------------------ internals */
+
+  /** Claim + insert, one transaction. Rolls back with PoolEmptySignal when there is no address. */
+  @InjectTransactionManager()
+  protected async insertPaymentWithAddress_(
+    input: PaymentForSessionInput,
+    coin: CoinConfig,
+    quote: Quote,
+    preferredAddressId: string | undefined,
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<CryptoPaymentDTO> {
+    const db = transactionOf(sharedContext)
+    const now = this.now_()
+    const paymentId = generateEntityId(undefined, "wcpay")
+    const address = await this.claim(db, coin.symbol, paymentId, now, preferredAddressId)
+    await this.createCryptoPayments(
+      {
+        id: paymentId,
+        payment_session_id: input.session_id,
+        ...this.quoteFields(input, coin, quote, address, now),
+        status: "awaiting_payment",
+        amount_received: "0",
+        amount_pending: "0",
+      },
+      sharedContext,
+    )
+    // read back: the caller gets the row as stored (every column, database defaults included)
+    return this.retrieveCryptoPayment(paymentId, {}, sharedContext)
+  }
+
+  @InjectTransactionManager()
+  protected async requote_(
+    input: PaymentForSessionInput,
+    coin: CoinConfig,
+    quote: Quote,
+    preferredAddressId: string | undefined,
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<CryptoPaymentDTO> {
+    const db = transactionOf(sharedContext)
+    const payment = await this.lockPaymentBySession(db, input.session_id, sharedContext)
+    if (!payment) throw new MedusaError(MedusaError.Types.NOT_FOUND, `no crypto payment for payment session ${input.session_id}`)
+    if (depositSeen(payment)) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `crypto payment ${payment.id} cannot be re-quoted: a deposit has already been seen for it`,
+      )
+    }
+    if (payment.status !== "awaiting_payment") CryptoPaymentMachine.assertTransition(payment.status, "awaiting_payment")
+    const now = this.now_()
+    let address: ClaimedAddress = {
+      id: payment.pool_address_id,
+      symbol: payment.symbol,
+      address: payment.address,
+      memo: payment.memo ?? null,
+      uid: "",
+    }
+    // After its monitoring window an expired payment's address moved on (cooling, maybe reused): a
+    // revived payment must never show it again, so it gets a fresh one like a coin change does.
+    const held = await lockHeldAddress(db, { addressId: payment.pool_address_id, paymentId: payment.id })
+    if (coin.symbol !== payment.symbol || !held) {
+      // release first: the partial unique index lets a payment hold only one address at a time
+      if (held) {
+        await releaseHeldAddress(db, {
+          addressId: payment.pool_address_id,
+          paymentId: payment.id,
+          now,
+          ...this.releaseTarget(payment, now),
+        })
+      }
+      address = await this.claim(db, coin.symbol, payment.id, now, preferredAddressId)
+    }
+    await this.writeCryptoPayments_(
+      { id: payment.id, ...this.quoteFields(input, coin, quote, address, now), status: "awaiting_payment" },
+      sharedContext,
+    )
+    return this.retrieveCryptoPayment(payment.id, {}, sharedContext)
+  }
+
+  private async claim(
+    db: Knex.Transaction,
+    symbol: string,
+    paymentId: string,
+    now: Date,
+    preferredAddressId: string | undefined,
+  ): Promise<ClaimedAddress> {
+    // the address fetched live for this call first, else any: a concurrent checkout may have taken it
+    const claimed =
+      (preferredAddressId && (await claimAvailableAddress(db, { symbol, paymentId, now, onlyId: preferredAddressId }))) ||
+      (await claimAvailableAddress(db, { symbol, paymentId, now }))
+    if (!claimed) throw new PoolEmptySignal(symbol)
+    return claimed
+  }
+
+  private quoteFields(input: QuoteInput, coin: CoinConfig, quote: Quote, address: ClaimedAddress, now: Date) {
+    const expiresAt = new Date(now.getTime() + this.options_.quoteLifetimeSeconds * 1000)
+    return {
+      symbol: coin.symbol,
+      network: coin.network,
+      address: address.address,
+      memo: address.memo,
+      pool_address_id: address.id,
+      fiat_amount: bigNumberColumn(formatDecimal(toPositiveFiat(input.amount))),
+      currency_code: input.currency_code.toLowerCase(),
+      amount_due: quote.amount_due,
+      rate: quote.rate,
+      rate_source: quote.rate_source,
+      rate_at: quote.rate_at,
+      decimals: coin.decimals,
+      expires_at: expiresAt,
+      monitor_until: new Date(expiresAt.getTime() + this.options_.monitoringWindowSeconds * 1000),
+    }
+  }
+
+  /**
+   * Runs `attempt` against the pool; if the pool is empty, fetches ONE address from the WaaS now (bounded
+   * by liveFetchTimeoutMs) and tries again, preferring that address. Fails with NoDepositAddressError.
+   */
+  private async withLiveFallback<T>(symbol: string, attempt: (preferredAddressId?: string) => Promise<T>): Promise<T> {
+    try {
+      return await attempt()
+    } catch (e) {
+      if (!(e instanceof PoolEmptySignal)) throw e
+    }
+    this.logger_.warn(
+      `medusa-plugin-waas: the ${symbol} address pool ran dry at checkout; fetching one address from the WaaS now. ` +
+        `Raise poolLowWatermark or run the refill more often.`,
+    )
+    let addressId: string
+    try {
+      const ms = this.options_.liveFetchTimeoutMs
+      addressId = await withTimeout(this.provisionLive_(symbol), ms, () => new LiveFetchTimeout(ms))
+    } catch (e) {
+      const detail = e instanceof Error ? e.message : String(e)
+      this.logger_.error(`medusa-plugin-waas: live ${symbol} address fetch failed at checkout: ${detail}`)
+      throw new NoDepositAddressError(symbol, publicWaasFailure(e, this.options_.liveFetchTimeoutMs), detail)
+    }
+    try {
+      return await attempt(addressId)
+    } catch (e) {
+      if (e instanceof PoolEmptySignal) {
+        throw new NoDepositAddressError(symbol, "the address fetched from the WaaS was taken by concurrent checkouts")
+      }
+      throw e
+    }
+  }
+
+  @InjectManager()
+  protected async provisionLive_(symbol: string, @MedusaContext() sharedContext: Context = {}): Promise<string> {
+    const { addressId } = await this.provisioner(knexOf(sharedContext)).provisionNew(symbol)
+    return addressId
+  }
+
+  private provisioner(db: Knex): AccountProvisioner {
+    return new AccountProvisioner({
+      db,
+      client: () => this.getClient(),
+      now: () => this.now_(),
+      emailDomain: this.options_.syntheticEmailDomain,
+      userCap: this.options_.userCap,
+    })
+  }
+
+  /** Locks the session's payment row for the rest of the transaction, then reads it. */
+  private async lockPaymentBySession(
+    db: Knex.Transaction,
+    session_id: string,
+    sharedContext: Context,
+  ): Promise<CryptoPaymentDTO | null> {
+    const locked = await db.raw<{ rows: Array<{ id: string }> }>(
+      `SELECT id FROM ${PAYMENT_TABLE} WHERE payment_session_id = ? AND deleted_at IS NULL FOR UPDATE`,
+      [session_id],
+    )
+    if (!locked.rows[0]) return null
+    return this.retrieveCryptoPayment(locked.rows[0].id, {}, sharedContext)
+  }
+
+  private returnExisting(payment: CryptoPaymentDTO): CryptoPaymentDTO {
+    if (payment.status === "canceled") {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `the crypto payment of payment session ${payment.payment_session_id} was canceled; start a new payment session`,
+      )
+    }
+    return payment
+  }
+
+  /**
+   * Where an address goes when its payment lets go of it early (session deleted, coin swapped). The shopper
+   * has seen it either way. addressReuse "never": retired. A deposit seen: the full quarantine. No deposit:
+   * out of the pool until the quote's monitoring window would have closed, so a late transfer from that quote
+   * lands on an address no other payment holds (an orphan for review), never on the next shopper's order.
+   */
+  private releaseTarget(
+    payment: { monitor_until: Date | string; amount_received: string; amount_pending: string },
+    now: Date,
+  ): { to: "available" | "cooling" | "retired"; coolingUntil?: Date } {
+    if (this.options_.addressReuse.mode === "never") return { to: "retired" }
+    if (depositSeen(payment)) return { to: "cooling", coolingUntil: this.coolingUntil(now) }
+    const watchedUntil = new Date(payment.monitor_until)
+    return watchedUntil > now ? { to: "cooling", coolingUntil: watchedUntil } : { to: "available" }
+  }
+
+  private quarantineTarget(): "cooling" | "retired" {
+    return this.options_.addressReuse.mode === "never" ? "retired" : "cooling"
+  }
+
+  private coolingUntil(now: Date): Date {
+    const reuse = this.options_.addressReuse
+    const seconds = reuse.mode === "quarantine" ? reuse.quarantineSeconds : 0
+    return new Date(now.getTime() + seconds * 1000)
+  }
+
+  private findCoin(symbol: string): CoinConfig | undefined {
+    return this.options_.coins.find((c) => c.symbol === symbol)
+  }
+
+  private requireEnabledCoin(symbol: string | undefined): CoinConfig {
+    const wanted = symbol ?? this.options_.defaultCoin
+    const coin = this.findCoin(wanted)
+    if (!coin || !coin.enabled) {
+      const enabled = this.options_.coins.filter((c) => c.enabled).map((c) => c.symbol)
+      throw new MedusaError(
+        MedusaError.Types.INVALID_DATA,
+        `unknown or disabled coin "${wanted}"; this store accepts ${enabled.join(", ")}`,
+      )
+    }
+    return coin
+  }
+}
+
+
+export type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
+export type { CryptoPaymentStatus, RefillReport }

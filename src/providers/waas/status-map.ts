@@ -1,0 +1,26 @@
+import { PaymentSessionStatus } from "@medusajs/framework/utils"
+import type { CryptoPaymentStatus } from "../../modules/waas/state-machines"
+
+/**
+ * What Medusa hears when it asks whether a crypto payment is authorized (authorizePayment,
+ * getPaymentStatus). Only the module's own record decides; session data never does.
+ *
+ * - awaiting/underpaid/late_held → pending_authorization: the cart completes, the order waits ("awaiting")
+ *   and a deposit later drives processPaymentWorkflow.
+ * - paid/overpaid → captured: Medusa records the payment and its capture at once (auto-capture).
+ * - expired → error: a stale quote must be re-quoted (updatePayment) before the cart can complete.
+ * - canceled → canceled.
+ */
+export const SESSION_STATUS_BY_PAYMENT_STATUS: Readonly<Record<CryptoPaymentStatus, PaymentSessionStatus>> = {
+  awaiting_payment: PaymentSessionStatus.PENDING_AUTHORIZATION,
+  underpaid: PaymentSessionStatus.PENDING_AUTHORIZATION,
+  late_held: PaymentSessionStatus.PENDING_AUTHORIZATION,
+  paid: PaymentSessionStatus.CAPTURED,
+  overpaid: PaymentSessionStatus.CAPTURED,
+  expired: PaymentSessionStatus.ERROR,
+  canceled: PaymentSessionStatus.CANCELED,
+}
+
+export function sessionStatusFor(status: CryptoPaymentStatus): PaymentSessionStatus {
+  return SESSION_STATUS_BY_PAYMENT_STATUS[status]
+}
