@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
+import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
 
 /**
  * The plugin options (the `options` of the plugin entry in the store's medusa-config), parsed once at boot.
@@ -135,6 +136,18 @@ const OptionsObject = z.object({
       error: 'expected a decimal fraction from "0" up to (not including) "1", such as "0.005"',
     })
     .default("0"),
+  /**
+   * A confirmed deposit made after the quote expired but inside the monitoring window: "hold" (default)
+   * parks it for an admin (the rate may have moved since the quote); "accept" credits it at the quoted rate.
+   * After the window, deposits are always orphans for an admin.
+   */
+  latePaymentPolicy: z
+    .enum(LATE_PAYMENT_POLICIES, { error: 'expected "accept" or "hold"' })
+    .default("hold"),
+  /** how often the deposit poller runs (the polling fallback for lost callbacks); its job ticks every 15 s */
+  depositPollIntervalSeconds: wholeNumber(15, 86_400).default(60),
+  /** at most this many syncDepositList pages (100 deposits each) per poll run */
+  depositPollMaxPages: wholeNumber(1, 1_000).default(20),
   addressReuse: AddressReuseSchema.default({ mode: "quarantine", quarantineSeconds: 7 * 86_400 }),
   rateSource: RateSourceSchema,
   /**

@@ -1,4 +1,4 @@
-import { formatDecimal, parseDecimal } from "../../protocol"
+import { ExactDecimal, formatDecimal, parseDecimal } from "../../protocol"
 import type { CoinConfig } from "./options"
 import { buildExplorerUrl, buildPaymentUri } from "./payment-uri"
 import type { CryptoPaymentStatus } from "./state-machines"
@@ -17,7 +17,11 @@ export interface CryptoPaymentPublicView {
   memo: string | null
   /** whole coin units, exact decimal strings */
   amount_due: string
+  /** credited: confirmed by the WaaS and applied to this payment */
   amount_received: string
+  /** seen on chain for this payment but not final at the WaaS yet (confirmations, compliance review) */
+  amount_pending: string
+  /** what is still owed; 0 once paid (also when paid within the underpayment tolerance) */
   amount_remaining: string
   /** ISO-8601 */
   expires_at: string
@@ -34,6 +38,7 @@ export interface PublicViewSource {
   memo: string | null
   amount_due: string
   amount_received: string
+  amount_pending: string
   decimals: number
   expires_at: Date | string
 }
@@ -41,7 +46,8 @@ export interface PublicViewSource {
 export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | undefined): CryptoPaymentPublicView {
   const due = parseDecimal(payment.amount_due)
   const received = parseDecimal(payment.amount_received)
-  const remaining = due.minus(received)
+  const settled = payment.status === "paid" || payment.status === "overpaid"
+  const remaining = settled ? new ExactDecimal(0) : due.minus(received)
   return {
     session_id: payment.payment_session_id,
     status: payment.status,
@@ -51,6 +57,7 @@ export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | un
     memo: payment.memo ?? null,
     amount_due: formatDecimal(due),
     amount_received: formatDecimal(received),
+    amount_pending: formatDecimal(parseDecimal(payment.amount_pending)),
     amount_remaining: formatDecimal(remaining.isNegative() ? 0 : remaining),
     expires_at: new Date(payment.expires_at).toISOString(),
     payment_uri: buildPaymentUri({

@@ -8,8 +8,42 @@ import {
   MedusaService,
   generateEntityId,
 } from "@medusajs/framework/utils"
+import type { KeyObject } from "node:crypto"
 import { WaasClient } from "../../client"
-import { formatDecimal } from "../../protocol"
+import {
+  DepositRecord,
+  formatDecimal,
+  loadPublicKey,
+  Notification,
+  parseDecimal,
+  waasTimeToDate,
+} from "../../protocol"
+import {
+  CallbackSide,
+  claimCallbackRow,
+  ClaimedCallback,
+  completeCallbackRow,
+  listPendingCallbackIds,
+  recordCallbackRow,
+  RecordedCallback,
+  releaseCallbackRow,
+  reopenCallbackRow,
+} from "./callbacks/inbox-sql"
+import {
+  applyDepositFacts,
+  ApplyOptions,
+  attachDeposit,
+  AttachInput,
+  DepositApplication,
+  DepositSource,
+  markDepositForRefund,
+} from "./deposits/apply-deposit"
+import { DEPOSIT_STATUSES_AT_WAAS_NON_FINAL } from "./deposits/deposit-states"
+import { DEPOSIT_TABLE, DepositFactsRow } from "./deposits/ledger-sql"
+import { advanceCursor, isCursorDue, readCursor, touchCursor } from "./deposits/cursor-sql"
+import CallbackInbox from "./models/callback-inbox"
+import Deposit from "./models/deposit"
+import DepositCredit from "./models/deposit-credit"
 import { bigNumberColumn } from "./big-number-column"
 import { knexOf, transactionOf, withAdvisoryLock } from "./db-context"
 import { LiveFetchTimeout, NoDepositAddressError, publicWaasFailure } from "./errors"
@@ -36,7 +70,7 @@ import { refillCoins, RefillReport } from "./pool/refill"
 import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
 import { Clock, computeAmountDue, createRateSource, RateSource } from "./rates"
 import { CryptoPaymentMachine, CryptoPaymentStatus, POOL_ADDRESS_STATUSES, PoolAddressStatus } from "./state-machines"
-import { guardStatusWrites } from "./status-write-guard"
+import { GuardedField, guardStatusWrites, LEDGER_FIELDS, LEDGER_METHODS, refuseLedgerMethod, STATUS_FIELD } from "./status-write-guard"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
 import { withTimeout } from "./with-timeout"
 
@@ -44,6 +78,12 @@ type InjectedDependencies = { logger: Logger }
 
 /** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
 const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
+/** key of the Postgres advisory lock that keeps two instances from polling deposits at once */
+const DEPOSIT_POLL_LOCK_KEY = "medusa-plugin-waas:poll-deposits"
+/** the sync cursor of syncDepositList (waas_sync_cursor.name) */
+const DEPOSIT_CURSOR = "deposits"
+/** how long a processor may hold a callback before another one may take it over */
+const CALLBACK_LEASE_SECONDS = 60
 
 /** Thrown inside a claim transaction to roll it back when the pool has nothing for the symbol. */
 class PoolEmptySignal extends Error {}
@@ -53,7 +93,15 @@ class PoolEmptySignal extends Error {}
  * Checkout never waits on the WaaS while the pool has an address: it takes one in a single database
  * transaction. The pool is filled ahead of time by `refillPool` (the refill job).
  */
-export default class WaasModuleService extends MedusaService({ WaasAccount, PoolAddress, CryptoPayment, SyncCursor }) {
+export default class WaasModuleService extends MedusaService({
+  WaasAccount,
+  PoolAddress,
+  CryptoPayment,
+  SyncCursor,
+  CallbackInbox,
+  Deposit,
+  DepositCredit,
+}) {
   protected readonly options_: WaasOptions
   protected readonly logger_: Logger
   protected readonly rateSource_: RateSource
@@ -62,7 +110,7 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
    * Mutable state lives in a holder set once in the constructor: the service may be reached through a proxy
    * (the module test runner uses one), where assigning a field would land on the proxy, not on the service.
    */
-  private readonly lazy_: { client: WaasClient | null } = { client: null }
+  private readonly lazy_: { client: WaasClient | null; waasKey: KeyObject | null } = { client: null, waasKey: null }
 
   /** the generated update, kept for the lifecycle methods: the public one refuses status writes */
   private readonly writeCryptoPayments_: WaasModuleService["updateCryptoPayments"]
@@ -78,11 +126,16 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
     // generated CRUD updates would let any caller write any status, so they refuse a `status` field.
     // (the generated members are typed read-only, hence defineProperty on this instance)
     this.writeCryptoPayments_ = this.updateCryptoPayments.bind(this)
-    const guard = <K extends "updateCryptoPayments" | "updatePoolAddresses" | "updateWaasAccounts">(key: K, entity: string) =>
-      Object.defineProperty(this, key, { value: guardStatusWrites(entity, this[key].bind(this)) })
-    guard("updateCryptoPayments", "crypto payment")
+    const guard = <K extends "updateCryptoPayments" | "updatePoolAddresses" | "updateWaasAccounts">(
+      key: K,
+      entity: string,
+      fields: GuardedField[] = [STATUS_FIELD],
+    ) => Object.defineProperty(this, key, { value: guardStatusWrites(entity, this[key].bind(this), fields) })
+    // a payment's amounts are the ledger's (deposits/ledger-sql.ts), never set by hand
+    guard("updateCryptoPayments", "crypto payment", [STATUS_FIELD, ...LEDGER_FIELDS])
     guard("updatePoolAddresses", "pool address")
     guard("updateWaasAccounts", "waas account")
+    for (const method of LEDGER_METHODS) Object.defineProperty(this, method, { value: refuseLedgerMethod(method) })
   }
 
   __hooks = {
@@ -276,7 +329,10 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
   @InjectManager()
   async expireStalePayments(now: Date = this.now_(), @MedusaContext() sharedContext: Context = {}): Promise<{ expired: number }> {
     const db = knexOf(sharedContext)
-    const sources = CryptoPaymentMachine.sourcesOf("expired")
+    // only a payment nothing has arrived for expires here; late_held also may become expired, but only
+    // by an admin's decision on its held deposit (deposits/apply-deposit.ts)
+    const sources: CryptoPaymentStatus[] = ["awaiting_payment"]
+    for (const from of sources) CryptoPaymentMachine.assertTransition(from, "expired")
     const result = await db.raw<{ rowCount: number }>(
       `UPDATE ${PAYMENT_TABLE} SET status = 'expired', updated_at = :now
         WHERE status IN (${statusList(sources)}) AND expires_at <= :now AND deleted_at IS NULL`,
@@ -323,6 +379,192 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
     return { coins, users: { count: await countAccounts(db), cap: this.options_.userCap } }
   }
 
+  /* ------------------------------------------------------------------ callbacks (the notify route) */
+
+  /** What the notify route checks a callback against: the app_id, the WaaS public key, the coins' decimals. */
+  getCallbackCheck(): { appId: string; waasPublicKey: KeyObject; decimalsOf(symbol: string): number | undefined } {
+    this.lazy_.waasKey ??= loadPublicKey(this.options_.waasPublicKey)
+    return {
+      appId: this.options_.appId,
+      waasPublicKey: this.lazy_.waasKey,
+      decimalsOf: (symbol) => this.findCoin(symbol)?.decimals,
+    }
+  }
+
+  /**
+   * Records a verified notification in the inbox, durably, before the route answers SUCCESS: one row per
+   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. The lock timeout bounds how
+   * long a blocked table can hold the WaaS's connection: it then gets a FAILURE and retries later.
+   */
+  @InjectTransactionManager()
+  async recordCallback(notification: Notification, @MedusaContext() sharedContext: Context = {}): Promise<RecordedCallback> {
+    const db = transactionOf(sharedContext)
+    await db.raw("SET LOCAL lock_timeout = '3s'")
+    const { side, id, status } = notification
+    return recordCallbackRow(db, {
+      side,
+      waasId: String(id),
+      status,
+      payload: notification as unknown as Record<string, unknown>,
+      now: this.now_(),
+    })
+  }
+
+  @InjectManager()
+  async claimCallback(id: string, side: CallbackSide, @MedusaContext() sharedContext: Context = {}): Promise<ClaimedCallback | null> {
+    return claimCallbackRow(knexOf(sharedContext), { id, side, leaseSeconds: CALLBACK_LEASE_SECONDS })
+  }
+
+  @InjectManager()
+  async completeCallback(
+    id: string,
+    seenCount: number,
+    outcome: string,
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<{ more: boolean }> {
+    return completeCallbackRow(knexOf(sharedContext), { id, seenCount, outcome })
+  }
+
+  @InjectManager()
+  async releaseCallback(id: string, error: string | null, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await releaseCallbackRow(knexOf(sharedContext), { id, error })
+  }
+
+  @InjectManager()
+  async listPendingCallbacks(side: CallbackSide, limit: number, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    return listPendingCallbackIds(knexOf(sharedContext), { side, limit })
+  }
+
+  /** Makes a processed callback pending again (an admin's re-run). false when it does not exist. */
+  @InjectManager()
+  async reopenCallback(id: string, @MedusaContext() sharedContext: Context = {}): Promise<boolean> {
+    return reopenCallbackRow(knexOf(sharedContext), id)
+  }
+
+  /* ------------------------------------------------------------------ deposits */
+
+  getDepositOptions(): { latePolicy: WaasOptions["latePaymentPolicy"]; tolerance: string; pollIntervalSeconds: number; pollMaxPages: number } {
+    const o = this.options_
+    return {
+      latePolicy: o.latePaymentPolicy,
+      tolerance: o.underpaymentTolerance,
+      pollIntervalSeconds: o.depositPollIntervalSeconds,
+      pollMaxPages: o.depositPollMaxPages,
+    }
+  }
+
+  /** The WaaS's own record of a deposit (depositList), or null when it does not know the id. */
+  async pullDeposit(waasDepositId: string): Promise<DepositRecord | null> {
+    if (!/^\d{1,16}$/.test(waasDepositId)) return null
+    const id = Number(waasDepositId)
+    const [record] = (await this.getClient().depositList([id])).filter((r) => r.id === id)
+    return record ?? null
+  }
+
+  async pullDeposits(waasDepositIds: string[]): Promise<DepositRecord[]> {
+    const ids = waasDepositIds.filter((id) => /^\d{1,16}$/.test(id)).map(Number)
+    return ids.length ? this.getClient().depositList(ids) : []
+  }
+
+  /** One syncDepositList page: deposits with a WaaS id above `cursor`. */
+  async syncDepositsAfter(cursor: string): Promise<DepositRecord[]> {
+    return this.getClient().syncDepositList(Number(cursor))
+  }
+
+  /**
+   * Applies the WaaS's record of a deposit to the ledger, in one transaction (deposits/apply-deposit.ts):
+   * the deposit row and the payment that held its address are locked, the credit is an insert the unique
+   * index turns into a no-op on any repeat, and the payment's amounts are re-derived from its ledger.
+   */
+  @InjectTransactionManager()
+  async applyDeposit(
+    record: DepositRecord,
+    source: DepositSource,
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<DepositApplication> {
+    return applyDepositFacts(transactionOf(sharedContext), this.depositFacts(record), source, this.applyOptions())
+  }
+
+  /** An admin credits a held or orphaned deposit to a payment (same ledger, same locks). */
+  @InjectTransactionManager()
+  async attachDeposit(input: AttachInput, @MedusaContext() sharedContext: Context = {}): Promise<DepositApplication> {
+    return attachDeposit(transactionOf(sharedContext), input, this.applyOptions())
+  }
+
+  /** An admin sends a held or orphaned deposit back (the withdrawal flow pays refund_pending deposits). */
+  @InjectTransactionManager()
+  async markDepositForRefund(
+    input: { deposit_id: string; actor: string | null; note: string | null },
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<DepositApplication> {
+    return markDepositForRefund(transactionOf(sharedContext), input, this.applyOptions())
+  }
+
+  /** WaaS deposit ids of deposits the WaaS has not finished (the poller re-reads them). */
+  @InjectManager()
+  async listDepositIdsAwaitingWaas(limit: number, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    const result = await knexOf(sharedContext).raw<{ rows: Array<{ waas_deposit_id: string }> }>(
+      `SELECT waas_deposit_id FROM ${DEPOSIT_TABLE}
+        WHERE status IN (${statusList(DEPOSIT_STATUSES_AT_WAAS_NON_FINAL)}) AND deleted_at IS NULL
+        ORDER BY updated_at ASC LIMIT :limit`,
+      { limit },
+    )
+    return result.rows.map((r) => r.waas_deposit_id)
+  }
+
+  /** Paid or overpaid payments whose Medusa payment has not been captured yet (an earlier capture failed). */
+  @InjectManager()
+  async listSettledPaymentsNotCaptured(limit: number, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
+    const result = await knexOf(sharedContext).raw<{ rows: Array<{ id: string }> }>(
+      `SELECT id FROM ${PAYMENT_TABLE}
+        WHERE status IN ('paid', 'overpaid') AND medusa_captured_at IS NULL AND deleted_at IS NULL
+        ORDER BY updated_at ASC LIMIT :limit`,
+      { limit },
+    )
+    return result.rows.map((r) => r.id)
+  }
+
+  @InjectManager()
+  async markMedusaCaptured(id: string, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await knexOf(sharedContext).raw(
+      `UPDATE ${PAYMENT_TABLE} SET medusa_captured_at = now(), updated_at = now() WHERE id = ? AND medusa_captured_at IS NULL`,
+      [id],
+    )
+  }
+
+  /* ------------------------------------------------------------------ the deposit poller */
+
+  /**
+   * Runs `fn` while holding the poll's advisory lock; false (without running it) when another instance
+   * holds it. The lock is the transaction's, so a crashed poller releases it with its connection.
+   */
+  @InjectManager()
+  async withDepositPollLock(fn: () => Promise<void>, @MedusaContext() sharedContext: Context = {}): Promise<boolean> {
+    const result = await withAdvisoryLock(knexOf(sharedContext), DEPOSIT_POLL_LOCK_KEY, fn)
+    return result.acquired
+  }
+
+  @InjectManager()
+  async isDepositPollDue(@MedusaContext() sharedContext: Context = {}): Promise<boolean> {
+    return isCursorDue(knexOf(sharedContext), DEPOSIT_CURSOR, this.options_.depositPollIntervalSeconds)
+  }
+
+  @InjectManager()
+  async markDepositPollRun(@MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await touchCursor(knexOf(sharedContext), DEPOSIT_CURSOR)
+  }
+
+  @InjectManager()
+  async getDepositCursor(@MedusaContext() sharedContext: Context = {}): Promise<string> {
+    return readCursor(knexOf(sharedContext), DEPOSIT_CURSOR)
+  }
+
+  /** Moves the syncDepositList cursor forward from `from` (compare-and-set); only after a page is applied. */
+  @InjectManager()
+  async advanceDepositCursor(from: string, to: string, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await advanceCursor(knexOf(sharedContext), DEPOSIT_CURSOR, from, to)
+  }
+
   /* ------------------------------------------------------------------ internals */
 
   /** Claim + insert, one transaction. Rolls back with PoolEmptySignal when there is no address. */
@@ -343,6 +585,7 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
         id: paymentId,
         payment_session_id: input.session_id,
         ...this.quoteFields(input, coin, quote, address, now),
+        address_assigned_at: now,
         status: "awaiting_payment",
         amount_received: "0",
         amount_pending: "0",
@@ -382,7 +625,8 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
     // After its monitoring window an expired payment's address moved on (cooling, maybe reused): a
     // revived payment must never show it again, so it gets a fresh one like a coin change does.
     const held = await lockHeldAddress(db, { addressId: payment.pool_address_id, paymentId: payment.id })
-    if (coin.symbol !== payment.symbol || !held) {
+    const swapped = coin.symbol !== payment.symbol || !held
+    if (swapped) {
       // release first: the partial unique index lets a payment hold only one address at a time
       if (held) {
         await releaseHeldAddress(db, {
@@ -395,7 +639,13 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
       address = await this.claim(db, coin.symbol, payment.id, now, preferredAddressId)
     }
     await this.writeCryptoPayments_(
-      { id: payment.id, ...this.quoteFields(input, coin, quote, address, now), status: "awaiting_payment" },
+      {
+        id: payment.id,
+        ...this.quoteFields(input, coin, quote, address, now),
+        // deposits are matched to the payment holding their address at the time: from now on, this one
+        ...(swapped && { address_assigned_at: now }),
+        status: "awaiting_payment",
+      },
       sharedContext,
     )
     return this.retrieveCryptoPayment(payment.id, {}, sharedContext)
@@ -533,6 +783,26 @@ export default class WaasModuleService extends MedusaService({ WaasAccount, Pool
     const reuse = this.options_.addressReuse
     const seconds = reuse.mode === "quarantine" ? reuse.quarantineSeconds : 0
     return new Date(now.getTime() + seconds * 1000)
+  }
+
+  private applyOptions(): ApplyOptions {
+    return { latePolicy: this.options_.latePaymentPolicy, tolerance: this.options_.underpaymentTolerance, now: this.now_() }
+  }
+
+  /** A pulled WaaS record as ledger facts: canonical amount, dates (list records carry epoch ms). */
+  private depositFacts(record: DepositRecord): DepositFactsRow {
+    const offset = this.options_.callbackUtcOffsetMinutes
+    return {
+      waas_deposit_id: String(record.id),
+      symbol: record.symbol,
+      address_to: record.address_to,
+      amount: formatDecimal(parseDecimal(record.amount)),
+      txid: record.txid,
+      confirmations: record.confirmations,
+      waas_status: record.status,
+      waas_created_at: waasTimeToDate(record.created_at, offset),
+      waas_updated_at: waasTimeToDate(record.updated_at, offset),
+    }
   }
 
   private findCoin(symbol: string): CoinConfig | undefined {

@@ -106,29 +106,44 @@ export const CRYPTO_PAYMENT_STATUSES = [
 export type CryptoPaymentStatus = (typeof CRYPTO_PAYMENT_STATUSES)[number]
 
 /**
- * awaiting_payment → expired    the quote's lifetime is over (the address stays held until monitor_until)
- * awaiting_payment → canceled   the payment session was deleted
- * expired → awaiting_payment    re-quoted before any deposit was seen
- * expired → canceled            the payment session was deleted
- * The deposit-driven edges (→ underpaid/paid/overpaid/late_held and onwards) belong to the deposits issue;
- * until then those states have no outgoing edges, so nothing can leave them by accident.
+ * awaiting_payment → expired      the quote's lifetime is over (the address stays held until monitor_until)
+ * awaiting_payment → canceled     the payment session was deleted
+ * expired → awaiting_payment      re-quoted before any deposit was seen
+ * expired → canceled              the payment session was deleted
+ *
+ * Deposit-driven (every one re-derived from the ledger under the payment's row lock, deposits/outcome.ts):
+ * awaiting_payment, expired → underpaid | paid | overpaid | late_held
+ *                                 (expired → paid: the transfer was made before expiry, confirmed after it;
+ *                                  or a late one accepted by latePaymentPolicy "accept")
+ * underpaid → paid | overpaid     a top-up completed it (paid within underpaymentTolerance)
+ * underpaid → late_held           a late top-up waits for an admin
+ * late_held → paid | overpaid | underpaid   an admin attached the held deposit
+ * late_held → expired             an admin sent the held deposit back and nothing else was credited
+ * late_held → awaiting_payment    the same while the quote still runs by the store's clock (the WaaS's
+ *                                 clock, which dated the deposit late, may run ahead of it)
+ * paid → overpaid                 more arrived after it was paid: the excess is recorded for a refund
+ *
+ * overpaid and canceled are final. paid is final but for the overpaid edge: nothing takes a paid payment
+ * back to awaiting, and a ledger never shrinks.
  */
 export const CryptoPaymentMachine = new StateMachine<CryptoPaymentStatus>(
   "crypto payment",
   {
-    awaiting_payment: ["expired", "canceled"],
-    underpaid: [],
-    paid: [],
+    awaiting_payment: ["expired", "canceled", "underpaid", "paid", "overpaid", "late_held"],
+    underpaid: ["paid", "overpaid", "late_held"],
+    paid: ["overpaid"],
     overpaid: [],
-    late_held: [],
-    expired: ["awaiting_payment", "canceled"],
+    late_held: ["paid", "overpaid", "underpaid", "expired", "awaiting_payment"],
+    expired: ["awaiting_payment", "canceled", "underpaid", "paid", "overpaid", "late_held"],
     canceled: [],
   },
-  ["canceled"],
+  ["overpaid", "canceled"],
 )
 
 /**
- * Payments that still wait for (more of) the shopper's money: they keep their address even past
- * monitor_until until something moves them on (the expiry job, or the deposits issue for underpaid).
+ * Payments whose quote is still live: they keep their address even past monitor_until until the expiry job
+ * moves them on (a re-quote moves monitor_until too). Every other payment lets its address go into
+ * quarantine once monitor_until has passed, `underpaid` included: it stays underpaid for an admin to settle,
+ * and a top-up after the window is an orphan for review like any other late transfer.
  */
-export const STATUSES_AWAITING_FUNDS: readonly CryptoPaymentStatus[] = ["awaiting_payment", "underpaid"]
+export const STATUSES_HOLDING_ADDRESS_PAST_WINDOW: readonly CryptoPaymentStatus[] = ["awaiting_payment"]

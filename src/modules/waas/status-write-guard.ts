@@ -1,21 +1,41 @@
 import { MedusaError } from "@medusajs/framework/utils"
 
 /**
- * Wraps a generated update method so that any `status` in its input (plain, array or selector form) is
- * refused with NOT_ALLOWED; every other column passes through unchanged.
+ * Columns the generated CRUD may not write: statuses (they change only through the lifecycle methods,
+ * which check the state-machine tables) and, for crypto payments, the figures derived from the deposit
+ * ledger (amount_received is the sum of the credit rows, never a number someone sets).
  */
-export function guardStatusWrites<F extends (data: never, ...rest: never[]) => unknown>(entity: string, update: F): F {
+export interface GuardedField {
+  field: string
+  why: string
+}
+
+export const STATUS_FIELD: GuardedField = {
+  field: "status",
+  why: "changes only through the waas module's lifecycle methods, which enforce its state machine",
+}
+
+export const LEDGER_FIELDS: GuardedField[] = ["amount_received", "amount_pending", "amount_excess", "medusa_captured_at"].map(
+  (field) => ({ field, why: "is derived from the deposit ledger and changes only when a deposit is applied" }),
+)
+
+/**
+ * Wraps a generated update method so that any guarded field in its input (plain, array or selector form)
+ * is refused with NOT_ALLOWED; every other column passes through unchanged.
+ */
+export function guardStatusWrites<F extends (data: never, ...rest: never[]) => unknown>(
+  entity: string,
+  update: F,
+  fields: GuardedField[] = [STATUS_FIELD],
+): F {
   const guarded = async (data: unknown, ...rest: unknown[]) => {
     const items = Array.isArray(data) ? data : [data]
     for (const item of items) {
       const payload = isRecord(item) && "selector" in item && "data" in item ? item.data : item
       for (const row of Array.isArray(payload) ? payload : [payload]) {
-        if (isRecord(row) && "status" in row) {
-          throw new MedusaError(
-            MedusaError.Types.NOT_ALLOWED,
-            `${entity} status changes only through the waas module's lifecycle methods, which enforce its state machine`,
-          )
-        }
+        if (!isRecord(row)) continue
+        const hit = fields.find((f) => f.field in row)
+        if (hit) throw new MedusaError(MedusaError.Types.NOT_ALLOWED, `${entity} ${hit.field} ${hit.why}`)
       }
     }
     return (update as unknown as (...args: unknown[]) => Promise<unknown>)(data, ...rest)
@@ -25,4 +45,29 @@ export function guardStatusWrites<F extends (data: never, ...rest: never[]) => u
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === "object"
+}
+
+/**
+ * The deposit ledger is append-only and written by one path (deposits/ledger-sql.ts: a unique key, row locks,
+ * amounts recomputed from the rows). The generated CRUD for it would bypass all three, so it is refused.
+ */
+export const LEDGER_METHODS = [
+  "createDepositCredits",
+  "updateDepositCredits",
+  "deleteDepositCredits",
+  "softDeleteDepositCredits",
+  "restoreDepositCredits",
+  "createDeposits",
+  "deleteDeposits",
+  "softDeleteDeposits",
+  "restoreDeposits",
+] as const
+
+export function refuseLedgerMethod(method: string): () => Promise<never> {
+  return async () => {
+    throw new MedusaError(
+      MedusaError.Types.NOT_ALLOWED,
+      `${method} is not available: the deposit ledger is append-only and changes only when a deposit is applied`,
+    )
+  }
 }

@@ -4,6 +4,7 @@ import { WAAS_MODULE } from ".."
 import type WaasModuleService from "../service"
 import { testOptions } from "./support/fixtures"
 import { seedPool } from "./support/seed"
+import { depositRecord } from "./support/deposit-record"
 import { recordingLogger } from "./support/logger"
 
 jest.setTimeout(60_000)
@@ -30,11 +31,12 @@ moduleIntegrationTestRunner<WaasModuleService>({
       expect(next.address).not.toBe(p.address)
     })
 
-    it("retires every released address, paid or not: a shopper has seen it", async () => {
+    it("retires every released address, a deposit seen or not: a shopper has seen it", async () => {
       await seedPool(service, "USDTERC20", 2)
       const paid = await service.createPaymentForSession({ session_id: "payses_n3", amount: 10, currency_code: "usd" })
       const unpaid = await service.createPaymentForSession({ session_id: "payses_n4", amount: 10, currency_code: "usd" })
-      await service.updateCryptoPayments({ id: paid.id, amount_received: "4" })
+      // a transfer of 4 is on chain, not confirmed yet: the payment can still be canceled
+      await service.applyDeposit(depositRecord(paid, { amount: "4", status: 0, confirmations: 1 }), "poll")
       await service.releasePaymentForSession("payses_n3")
       await service.releasePaymentForSession("payses_n4")
       expect((await service.listPoolAddresses({ id: paid.pool_address_id }))[0].status).toBe("retired")

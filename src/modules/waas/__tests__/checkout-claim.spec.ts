@@ -7,6 +7,7 @@ import releaseCooledAddressesJob, { config as releaseConfig } from "../../../job
 import { WAAS_MODULE } from ".."
 import type WaasModuleService from "../service"
 import { seedPool } from "./support/seed"
+import { depositRecord } from "./support/deposit-record"
 import { testOptions, USDT_CONTRACT } from "./support/fixtures"
 import { recordingLogger } from "./support/logger"
 
@@ -229,7 +230,9 @@ moduleIntegrationTestRunner<WaasModuleService>({
       it("quarantines the address instead when a deposit was already seen", async () => {
         await seedPool(service, "USDTERC20", 1)
         const payment = await service.createPaymentForSession({ session_id: "payses_seen", amount: 5, currency_code: "usd" })
-        await service.updateCryptoPayments({ id: payment.id, amount_pending: "1.5" })
+        // a transfer to its address is on chain, not yet confirmed
+        await service.applyDeposit(depositRecord(payment, { amount: "1.5", status: 0, confirmations: 3 }), "poll")
+        expect((await service.retrievePaymentBySession("payses_seen"))?.amount_pending).toBe("1.5")
         const before = Date.now()
         await service.releasePaymentForSession("payses_seen")
         const [address] = await service.listPoolAddresses({ id: payment.pool_address_id })
@@ -281,7 +284,9 @@ moduleIntegrationTestRunner<WaasModuleService>({
       it("refuses once a deposit has been seen, and for a canceled payment", async () => {
         await seedPool(service, "USDTERC20", 2)
         const p = await service.createPaymentForSession({ session_id: "payses_paid", amount: 10, currency_code: "usd" })
-        await service.updateCryptoPayments({ id: p.id, amount_received: "3" })
+        // 3 of the 10 arrived: underpaid
+        await service.applyDeposit(depositRecord(p, { amount: "3" }), "callback")
+        expect((await service.retrievePaymentBySession("payses_paid"))?.status).toBe("underpaid")
         await expect(service.requotePayment({ session_id: "payses_paid", amount: 12, currency_code: "usd" })).rejects.toThrow(
           /cannot be re-quoted: a deposit has already been seen/,
         )
@@ -387,6 +392,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
           memo: null,
           amount_due: "12.5",
           amount_received: "0",
+          amount_pending: "0",
           amount_remaining: "12.5",
           expires_at: new Date(p.expires_at).toISOString(),
           payment_uri: `ethereum:${USDT_CONTRACT}@1/transfer?address=${p.address}&uint256=12500000`,

@@ -35,9 +35,15 @@ moduleIntegrationTestRunner<WaasModuleService>({
         /waas account status changes only through/,
       )
       expect((await service.retrievePaymentBySession("payses_inv"))?.status).toBe("awaiting_payment")
+      // the amounts are the deposit ledger's: derived, never written by hand
+      for (const field of ["amount_received", "amount_pending", "amount_excess"]) {
+        await expect(service.updateCryptoPayments({ id: p.id, [field]: "2.5" })).rejects.toThrow(
+          `crypto payment ${field} is derived from the deposit ledger and changes only when a deposit is applied`,
+        )
+      }
       // other columns still update
-      const updated = await service.updateCryptoPayments({ id: p.id, amount_pending: "2.5" })
-      expect(updated.amount_pending).toBe("2.5")
+      const updated = await service.updateCryptoPayments({ id: p.id, order_id: "order_inv" })
+      expect(updated.order_id).toBe("order_inv")
     })
 
     it("an address can only be assigned together with its payment, and only available when free", async () => {

@@ -37,12 +37,11 @@ describe("state machines", () => {
     expect(PoolAddressMachine.isFinal("retired")).toBe(true)
   })
 
-  it("crypto payment: canceled is final; expiry can be re-quoted away; deposit states have no edges yet", () => {
+  it("crypto payment: canceled is final; expiry can be re-quoted away", () => {
     for (const to of CRYPTO_PAYMENT_STATUSES) expect(CryptoPaymentMachine.can("canceled", to)).toBe(false)
     expect(CryptoPaymentMachine.can("awaiting_payment", "expired")).toBe(true)
     expect(CryptoPaymentMachine.can("expired", "awaiting_payment")).toBe(true)
-    expect(CryptoPaymentMachine.can("awaiting_payment", "paid")).toBe(false)
-    expect(CryptoPaymentMachine.sourcesOf("expired")).toEqual(["awaiting_payment"])
+    expect(CryptoPaymentMachine.sourcesOf("expired").sort()).toEqual(["awaiting_payment", "late_held"])
     let e: unknown
     try {
       CryptoPaymentMachine.assertTransition("canceled", "awaiting_payment")
@@ -51,6 +50,20 @@ describe("state machines", () => {
     }
     expect(e).toBeInstanceOf(IllegalStateTransitionError)
     expect(e).toMatchObject({ machine: "crypto payment", from: "canceled", to: "awaiting_payment", type: "not_allowed" })
+  })
+
+  it("crypto payment: deposits settle it forward only; overpaid is final, paid only becomes overpaid", () => {
+    const allowed = CRYPTO_PAYMENT_STATUSES.flatMap((from) =>
+      CRYPTO_PAYMENT_STATUSES.filter((to) => CryptoPaymentMachine.can(from, to)).map((to) => `${from}→${to}`),
+    )
+    expect(allowed.filter((edge) => edge.startsWith("paid") || edge.startsWith("overpaid"))).toEqual(["paid→overpaid"])
+    expect(CryptoPaymentMachine.isFinal("overpaid")).toBe(true)
+    for (const from of ["paid", "overpaid", "underpaid"] as const) {
+      expect(CryptoPaymentMachine.can(from, "awaiting_payment")).toBe(false)
+      expect(CryptoPaymentMachine.can(from, "expired")).toBe(false)
+      expect(CryptoPaymentMachine.can(from, "canceled")).toBe(false)
+    }
+    expect(CryptoPaymentMachine.sourcesOf("paid").sort()).toEqual(["awaiting_payment", "expired", "late_held", "underpaid"])
   })
 
   it("waas account: registration is one way", () => {

@@ -16,6 +16,11 @@ const CryptoPayment = model
       symbol: model.text(),
       network: model.text(),
       address: model.text(),
+      /**
+       * when this payment took `address` (checkout, or a re-quote that swapped it): a deposit belongs to
+       * the payment that held its address at the deposit's creation time (deposits/ledger-sql.ts)
+       */
+      address_assigned_at: model.dateTime().nullable(),
       memo: model.text().nullable(),
       pool_address_id: model.text(),
       fiat_amount: model.bigNumber(),
@@ -31,8 +36,14 @@ const CryptoPayment = model
       /** expires_at + monitoringWindowSeconds: until then the address stays with this payment */
       monitor_until: model.dateTime(),
       status: model.enum([...CRYPTO_PAYMENT_STATUSES]).default("awaiting_payment"),
+      /** the sum of this payment's ledger credits (waas_deposit_credit), re-derived on every application */
       amount_received: model.text().default("0"),
+      /** matched deposits the WaaS has not finished (status 0, 4, 5, 6) */
       amount_pending: model.text().default("0"),
+      /** received beyond amount_due: owed back to the shopper */
+      amount_excess: model.text().default("0"),
+      /** when Medusa's payment for the session was captured after this payment settled (null: not yet) */
+      medusa_captured_at: model.dateTime().nullable(),
     },
   )
   .indexes([
@@ -40,6 +51,12 @@ const CryptoPayment = model
     { name: "IDX_waas_crypto_payment_order_id", on: ["order_id"], where: "order_id IS NOT NULL" },
     { name: "IDX_waas_crypto_payment_status_expires", on: ["status", "expires_at"] },
     { name: "IDX_waas_crypto_payment_symbol_address", on: ["symbol", "address"] },
+    { name: "IDX_waas_crypto_payment_address_assigned", on: ["address", "address_assigned_at"] },
+    {
+      name: "IDX_waas_crypto_payment_settled_not_captured",
+      on: ["status"],
+      where: "status IN ('paid', 'overpaid') AND medusa_captured_at IS NULL",
+    },
   ])
 
 export default CryptoPayment

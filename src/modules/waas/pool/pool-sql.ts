@@ -1,5 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { CryptoPaymentStatus, PoolAddressMachine, PoolAddressStatus, STATUSES_AWAITING_FUNDS } from "../state-machines"
+import { CryptoPaymentStatus, PoolAddressMachine, PoolAddressStatus, STATUSES_HOLDING_ADDRESS_PAST_WINDOW } from "../state-machines"
 
 /**
  * The pool's row-level SQL. Everything that changes an address's status lives here, each statement
@@ -108,7 +108,7 @@ export async function releaseAddressesAfterMonitoring(
   args: { now: Date; to: "cooling" | "retired"; coolingUntil: Date | null },
 ): Promise<number> {
   PoolAddressMachine.assertTransition("assigned", args.to)
-  const waiting: readonly CryptoPaymentStatus[] = STATUSES_AWAITING_FUNDS
+  const waiting: readonly CryptoPaymentStatus[] = STATUSES_HOLDING_ADDRESS_PAST_WINDOW
   const result = await db.raw<{ rowCount: number }>(
     `UPDATE ${POOL_TABLE} a
         SET status = :to, released_at = :now, cooling_until = :coolingUntil, updated_at = :now

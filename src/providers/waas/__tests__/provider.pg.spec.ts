@@ -45,6 +45,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
         [
           "address",
           "amount_due",
+          "amount_pending",
           "amount_received",
           "amount_remaining",
           "expires_at",

@@ -1,0 +1,128 @@
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { generateEntityId } from "@medusajs/framework/utils"
+
+/**
+ * The callback inbox's SQL. Recording is one upsert on the (side, waas_id) unique index: concurrent
+ * deliveries of the same notification serialise on it and end as one row whose received_count counts them.
+ * Processing uses a short lease so duplicates do not all pull the same deposit at once; correctness never
+ * depends on the lease (the ledger is idempotent), only the amount of WaaS traffic does.
+ */
+export const INBOX_TABLE = "waas_callback_inbox"
+
+export type CallbackSide = "deposit" | "withdraw"
+
+export interface RecordedCallback {
+  id: string
+  side: CallbackSide
+  waas_id: string
+  received_count: number
+  /** false for a repeat of a notification already in the inbox */
+  first_delivery: boolean
+}
+
+export async function recordCallbackRow(
+  db: Knex,
+  args: { side: CallbackSide; waasId: string; status: number; payload: Record<string, unknown>; now: Date },
+): Promise<RecordedCallback> {
+  const result = await db.raw<{ rows: Array<{ id: string; side: CallbackSide; waas_id: string; received_count: number; inserted: boolean }> }>(
+    `INSERT INTO ${INBOX_TABLE}
+       (id, side, waas_id, last_status, last_payload, received_count, first_received_at, last_received_at,
+        processed_count, attempts, created_at, updated_at)
+     VALUES (:id, :side, :waasId, :status, CAST(:payload AS jsonb), 1, :now, :now, 0, 0, :now, :now)
+     ON CONFLICT (side, waas_id) WHERE deleted_at IS NULL DO UPDATE SET
+       received_count = ${INBOX_TABLE}.received_count + 1,
+       last_status = EXCLUDED.last_status,
+       last_payload = EXCLUDED.last_payload,
+       last_received_at = EXCLUDED.last_received_at,
+       updated_at = EXCLUDED.updated_at
+     RETURNING id, side, waas_id, received_count, (xmax = 0) AS inserted`,
+    {
+      id: generateEntityId(undefined, "wcbin"),
+      side: args.side,
+      waasId: args.waasId,
+      status: args.status,
+      payload: JSON.stringify(args.payload),
+      now: args.now,
+    },
+  )
+  const row = result.rows[0]
+  return { id: row.id, side: row.side, waas_id: row.waas_id, received_count: Number(row.received_count), first_delivery: row.inserted }
+}
+
+export interface ClaimedCallback {
+  id: string
+  side: CallbackSide
+  waas_id: string
+  /** received_count when claimed: what a successful processing covers */
+  received_count: number
+}
+
+/** Takes the processing lease of a pending row; null when it is not pending or someone else holds the lease. */
+export async function claimCallbackRow(
+  db: Knex,
+  args: { id: string; side: CallbackSide; leaseSeconds: number },
+): Promise<ClaimedCallback | null> {
+  const result = await db.raw<{ rows: ClaimedCallback[] }>(
+    `UPDATE ${INBOX_TABLE}
+        SET processing_until = now() + make_interval(secs => :lease), attempts = attempts + 1, updated_at = now()
+      WHERE id = :id AND side = :side AND deleted_at IS NULL AND processed_count < received_count
+        AND (processing_until IS NULL OR processing_until < now())
+      RETURNING id, side, waas_id, received_count`,
+    { id: args.id, side: args.side, lease: args.leaseSeconds },
+  )
+  const row = result.rows[0]
+  return row ? { ...row, received_count: Number(row.received_count) } : null
+}
+
+/**
+ * Marks what a processing run covered as done and drops the lease. Returns true when more deliveries
+ * arrived meanwhile (the row is still pending and the caller should process it again).
+ */
+export async function completeCallbackRow(
+  db: Knex,
+  args: { id: string; seenCount: number; outcome: string },
+): Promise<{ more: boolean }> {
+  const result = await db.raw<{ rows: Array<{ more: boolean }> }>(
+    `UPDATE ${INBOX_TABLE}
+        SET processed_count = GREATEST(processed_count, :seen), processed_at = now(), processing_until = NULL,
+            last_outcome = :outcome, last_error = NULL, updated_at = now()
+      WHERE id = :id AND deleted_at IS NULL
+      RETURNING processed_count < received_count AS more`,
+    { id: args.id, seen: args.seenCount, outcome: args.outcome.slice(0, 500) },
+  )
+  return { more: Boolean(result.rows[0]?.more) }
+}
+
+/** Gives the lease back after a failed run, so the next attempt need not wait for it to run out. */
+export async function releaseCallbackRow(db: Knex, args: { id: string; error: string | null }): Promise<void> {
+  await db.raw(
+    `UPDATE ${INBOX_TABLE}
+        SET processing_until = NULL, last_error = COALESCE(:error, last_error), updated_at = now()
+      WHERE id = :id AND deleted_at IS NULL`,
+    { id: args.id, error: args.error === null ? null : args.error.slice(0, 500) },
+  )
+}
+
+/** Pending rows of one side whose lease is free, oldest delivery first. */
+export async function listPendingCallbackIds(db: Knex, args: { side: CallbackSide; limit: number }): Promise<string[]> {
+  const result = await db.raw<{ rows: Array<{ id: string }> }>(
+    `SELECT id FROM ${INBOX_TABLE}
+      WHERE side = :side AND deleted_at IS NULL AND processed_count < received_count
+        AND (processing_until IS NULL OR processing_until < now())
+      ORDER BY last_received_at ASC, id ASC
+      LIMIT :limit`,
+    { side: args.side, limit: args.limit },
+  )
+  return result.rows.map((r) => r.id)
+}
+
+/** Makes an already processed row pending again (an admin's "re-run"), keeping its history. */
+export async function reopenCallbackRow(db: Knex, id: string): Promise<boolean> {
+  const result = await db.raw<{ rowCount: number }>(
+    `UPDATE ${INBOX_TABLE}
+        SET processed_count = LEAST(processed_count, received_count - 1), processing_until = NULL, updated_at = now()
+      WHERE id = :id AND deleted_at IS NULL`,
+    { id },
+  )
+  return result.rowCount > 0
+}

@@ -1,0 +1,283 @@
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { generateEntityId } from "@medusajs/framework/utils"
+import type { CryptoPaymentStatus } from "../state-machines"
+import type { DepositLedgerStatus, DepositTiming, OrphanReason } from "./deposit-states"
+
+/**
+ * Row-level SQL of the deposit ledger. Every function takes the caller's transaction: the application of a
+ * deposit reads and writes under row locks taken in one order everywhere (the deposit row first, then the
+ * payment row), so two applications of the same deposit, or of two deposits to one payment, serialise
+ * instead of deadlocking.
+ */
+export const DEPOSIT_TABLE = "waas_deposit"
+export const CREDIT_TABLE = "waas_deposit_credit"
+export const PAYMENT_TABLE = "waas_crypto_payment"
+
+export interface DepositRow {
+  id: string
+  waas_deposit_id: string
+  symbol: string
+  address_to: string
+  amount: string
+  txid: string
+  confirmations: number
+  waas_status: number
+  waas_created_at: Date
+  waas_updated_at: Date
+  status: DepositLedgerStatus
+  crypto_payment_id: string | null
+  timing: DepositTiming | null
+  orphan_reason: OrphanReason | null
+}
+
+/** The WaaS's facts about one deposit, already parsed and canonical. */
+export interface DepositFactsRow {
+  waas_deposit_id: string
+  symbol: string
+  address_to: string
+  amount: string
+  txid: string
+  confirmations: number
+  waas_status: number
+  waas_created_at: Date
+  waas_updated_at: Date
+}
+
+const DEPOSIT_COLUMNS = `id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
+  waas_updated_at, status, crypto_payment_id, timing, orphan_reason`
+
+/** First sighting: a row in `pending`; a concurrent first sighting waits on the unique index and inserts nothing. */
+export async function insertDepositIfNew(
+  trx: Knex.Transaction,
+  facts: DepositFactsRow,
+  source: string,
+  now: Date,
+): Promise<boolean> {
+  const result = await trx.raw<{ rowCount: number }>(
+    `INSERT INTO ${DEPOSIT_TABLE}
+       (id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
+        waas_updated_at, status, last_source, created_at, updated_at)
+     VALUES (:id, :waas_deposit_id, :symbol, :address_to, :amount, :txid, :confirmations, :waas_status,
+        :waas_created_at, :waas_updated_at, 'pending', :source, :now, :now)
+     ON CONFLICT (waas_deposit_id) WHERE deleted_at IS NULL DO NOTHING`,
+    { id: generateEntityId(undefined, "wdep"), ...facts, source, now },
+  )
+  return result.rowCount > 0
+}
+
+export async function lockDepositByWaasId(trx: Knex.Transaction, waasDepositId: string): Promise<DepositRow | null> {
+  const result = await trx.raw<{ rows: DepositRow[] }>(
+    `SELECT ${DEPOSIT_COLUMNS} FROM ${DEPOSIT_TABLE} WHERE waas_deposit_id = ? AND deleted_at IS NULL FOR UPDATE`,
+    [waasDepositId],
+  )
+  return result.rows[0] ?? null
+}
+
+export async function lockDepositById(trx: Knex.Transaction, id: string): Promise<DepositRow | null> {
+  const result = await trx.raw<{ rows: DepositRow[] }>(
+    `SELECT ${DEPOSIT_COLUMNS} FROM ${DEPOSIT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
+    [id],
+  )
+  return result.rows[0] ?? null
+}
+
+/** Rewrites the WaaS facts and what the plugin made of them, only if the row is still in `from`. */
+export async function updateDepositRow(
+  trx: Knex.Transaction,
+  args: {
+    id: string
+    from: DepositLedgerStatus
+    to: DepositLedgerStatus
+    facts: DepositFactsRow
+    crypto_payment_id: string | null
+    timing: DepositTiming | null
+    orphan_reason: OrphanReason | null
+    source: string
+    now: Date
+  },
+): Promise<void> {
+  const result = await trx.raw<{ rowCount: number }>(
+    `UPDATE ${DEPOSIT_TABLE}
+        SET status = :to, crypto_payment_id = :crypto_payment_id, timing = :timing, orphan_reason = :orphan_reason,
+            amount = :amount, txid = :txid, confirmations = :confirmations, waas_status = :waas_status,
+            waas_updated_at = :waas_updated_at, last_source = :source, updated_at = :now
+      WHERE id = :id AND status = :from AND deleted_at IS NULL`,
+    {
+      id: args.id,
+      from: args.from,
+      to: args.to,
+      crypto_payment_id: args.crypto_payment_id,
+      timing: args.timing,
+      orphan_reason: args.orphan_reason,
+      amount: args.facts.amount,
+      txid: args.facts.txid,
+      confirmations: args.facts.confirmations,
+      waas_status: args.facts.waas_status,
+      waas_updated_at: args.facts.waas_updated_at,
+      source: args.source,
+      now: args.now,
+    },
+  )
+  if (result.rowCount !== 1) throw new Error(`deposit ${args.id} changed under its row lock (expected status ${args.from})`)
+}
+
+/** Only the WaaS facts (confirmations, status) of a deposit whose outcome is already settled. */
+export async function refreshDepositFacts(
+  trx: Knex.Transaction,
+  args: { id: string; facts: DepositFactsRow; source: string; now: Date },
+): Promise<void> {
+  await trx.raw(
+    `UPDATE ${DEPOSIT_TABLE}
+        SET confirmations = :confirmations, waas_status = :waas_status, waas_updated_at = :waas_updated_at,
+            last_source = :source, updated_at = :now
+      WHERE id = :id AND deleted_at IS NULL`,
+    {
+      id: args.id,
+      confirmations: args.facts.confirmations,
+      waas_status: args.facts.waas_status,
+      waas_updated_at: args.facts.waas_updated_at,
+      source: args.source,
+      now: args.now,
+    },
+  )
+}
+
+export async function recordDepositResolution(
+  trx: Knex.Transaction,
+  args: {
+    id: string
+    from: DepositLedgerStatus
+    to: DepositLedgerStatus
+    crypto_payment_id: string | null
+    resolution: "attached" | "mark_for_refund"
+    resolved_by: string | null
+    note: string | null
+    now: Date
+  },
+): Promise<void> {
+  const result = await trx.raw<{ rowCount: number }>(
+    `UPDATE ${DEPOSIT_TABLE}
+        SET status = :to, crypto_payment_id = :crypto_payment_id, resolution = :resolution, resolved_by = :resolved_by,
+            resolved_at = :now, resolution_note = :note, last_source = 'admin', updated_at = :now
+      WHERE id = :id AND status = :from AND deleted_at IS NULL`,
+    { ...args },
+  )
+  if (result.rowCount !== 1) throw new Error(`deposit ${args.id} changed under its row lock (expected status ${args.from})`)
+}
+
+export interface PaymentRow {
+  id: string
+  payment_session_id: string
+  order_id: string | null
+  status: CryptoPaymentStatus
+  symbol: string
+  address: string
+  decimals: number
+  amount_due: string
+  expires_at: Date
+  monitor_until: Date
+}
+
+/**
+ * The payment that held `address` when a deposit was created: the most recent claim at or before that
+ * moment. Addresses are reused after a quarantine, so the address alone is not enough: an old transfer
+ * to a reused address belongs to the payment that held it then (which may well be over), never to the
+ * current holder. The symbol is deliberately not part of the match: a transfer in another coin to a
+ * payment's address must be recognised as such (and orphaned), not as an unknown address.
+ */
+export async function findAddressHolder(trx: Knex.Transaction, address: string, at: Date): Promise<string | null> {
+  // address_assigned_at is null only on rows written before the column existed: they took it at creation
+  const result = await trx.raw<{ rows: Array<{ id: string }> }>(
+    `SELECT id FROM ${PAYMENT_TABLE}
+      WHERE address = :address AND COALESCE(address_assigned_at, created_at) <= :at AND deleted_at IS NULL
+      ORDER BY COALESCE(address_assigned_at, created_at) DESC, id DESC
+      LIMIT 1`,
+    { address, at },
+  )
+  return result.rows[0]?.id ?? null
+}
+
+export async function lockPayment(trx: Knex.Transaction, id: string): Promise<PaymentRow | null> {
+  const result = await trx.raw<{ rows: PaymentRow[] }>(
+    `SELECT id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until
+       FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
+    [id],
+  )
+  const row = result.rows[0]
+  return row ? { ...row, decimals: Number(row.decimals) } : null
+}
+
+/**
+ * THE exactly-once point: one credit per WaaS deposit id, enforced by the unique index. Returns false when
+ * the deposit had already been applied (by anyone, whatever they read before).
+ */
+export async function insertCredit(
+  trx: Knex.Transaction,
+  args: {
+    waas_deposit_id: string
+    deposit_id: string
+    crypto_payment_id: string
+    symbol: string
+    amount: string
+    late: boolean
+    source: string
+    credited_by: string | null
+    now: Date
+  },
+): Promise<boolean> {
+  const result = await trx.raw<{ rowCount: number }>(
+    `INSERT INTO ${CREDIT_TABLE}
+       (id, waas_deposit_id, deposit_id, crypto_payment_id, symbol, amount, late, source, credited_by, created_at, updated_at)
+     VALUES (:id, :waas_deposit_id, :deposit_id, :crypto_payment_id, :symbol, :amount, :late, :source, :credited_by, :now, :now)
+     ON CONFLICT (waas_deposit_id) WHERE deleted_at IS NULL DO NOTHING`,
+    { id: generateEntityId(undefined, "wdcr"), ...args },
+  )
+  return result.rowCount === 1
+}
+
+export interface LedgerRows {
+  credits: string[]
+  held: number
+  pending: string[]
+}
+
+/** What a payment's status is derived from: its credit rows, its held deposits, its unfinished deposits. */
+export async function readPaymentLedger(trx: Knex.Transaction, paymentId: string): Promise<LedgerRows> {
+  const credits = await trx.raw<{ rows: Array<{ amount: string }> }>(
+    `SELECT amount FROM ${CREDIT_TABLE} WHERE crypto_payment_id = ? AND deleted_at IS NULL ORDER BY created_at, id`,
+    [paymentId],
+  )
+  const deposits = await trx.raw<{ rows: Array<{ status: DepositLedgerStatus; amount: string }> }>(
+    `SELECT status, amount FROM ${DEPOSIT_TABLE}
+      WHERE crypto_payment_id = ? AND deleted_at IS NULL
+        AND (status = 'held' OR (status IN ('pending', 'compliance_review') AND timing IN ('on_time', 'late')))`,
+    [paymentId],
+  )
+  return {
+    credits: credits.rows.map((r) => r.amount),
+    held: deposits.rows.filter((r) => r.status === "held").length,
+    pending: deposits.rows.filter((r) => r.status !== "held").map((r) => r.amount),
+  }
+}
+
+export async function updatePaymentSettlement(
+  trx: Knex.Transaction,
+  args: {
+    id: string
+    from: CryptoPaymentStatus
+    to: CryptoPaymentStatus
+    amount_received: string
+    amount_pending: string
+    amount_excess: string
+    now: Date
+  },
+): Promise<void> {
+  const result = await trx.raw<{ rowCount: number }>(
+    `UPDATE ${PAYMENT_TABLE}
+        SET status = :to, amount_received = :amount_received, amount_pending = :amount_pending,
+            amount_excess = :amount_excess, updated_at = :now
+      WHERE id = :id AND status = :from AND deleted_at IS NULL`,
+    { ...args },
+  )
+  if (result.rowCount !== 1) throw new Error(`crypto payment ${args.id} changed under its row lock (expected status ${args.from})`)
+}
