@@ -1,10 +1,12 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
+import { hooksWaasMiddlewares } from "./hooks/waas/middlewares"
 import { storeWaasMiddlewares } from "./store/waas/middlewares"
 
 /**
  * The root file only gathers the per-folder `middlewares.ts` arrays (the loyalty plugin's layout),
- * so each route folder owns its validation and nobody edits someone else's entries.
+ * so each route folder owns its validation and nobody edits someone else's entries. The admin routes
+ * under /admin/waas validate their own input with zod (admin authentication is Medusa's, automatic).
  */
 export default defineMiddlewares({
-  routes: [...storeWaasMiddlewares],
+  routes: [...storeWaasMiddlewares, ...hooksWaasMiddlewares],
 })

@@ -1,0 +1,75 @@
+import { MedusaError } from "@medusajs/framework/utils"
+import { z } from "@medusajs/framework/zod"
+
+/** Medusa and plugin ids: bounded, no whitespace, before any lookup. */
+const Id = (what: string) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .regex(/^[A-Za-z0-9_-]{1,100}$/, `${what} must be an id such as ${what.split(" ")[0]}_01…`)
+
+export const AdminWaasIdParams = z.object({ id: Id("id") })
+
+/** `GET /admin/waas/payments`: exactly one of order_id or payment_session_id. */
+export const AdminWaasPaymentLookup = z
+  .object({
+    order_id: Id("order_id").optional(),
+    payment_session_id: Id("payment_session_id").optional(),
+  })
+  .strict()
+  .refine((q) => Boolean(q.order_id) !== Boolean(q.payment_session_id), {
+    message: "pass either order_id or payment_session_id",
+  })
+
+const Paging = {
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+}
+
+/** `GET /admin/waas/orphans`: the deposits waiting for an admin. */
+export const AdminWaasOrphanList = z
+  .object({
+    status: z.enum(["held", "orphaned"]).optional(),
+    ...Paging,
+  })
+  .strict()
+
+const Note = z.string().max(1000).optional()
+
+/**
+ * `POST /admin/waas/orphans/:id/resolve`:
+ *   attach           credit the deposit to an order's crypto payment (order_id), a given crypto payment, or
+ *                    (for a held late deposit) the payment it was sent for;
+ *   mark_for_refund  send it back to its sender (the withdrawal flow pays it).
+ */
+export const AdminResolveOrphan = z.discriminatedUnion(
+  "action",
+  [
+    z
+      .object({
+        action: z.literal("attach"),
+        order_id: Id("order_id").optional(),
+        crypto_payment_id: Id("crypto_payment_id").optional(),
+        note: Note,
+      })
+      .strict()
+      .refine((b) => !(b.order_id && b.crypto_payment_id), { message: "pass order_id or crypto_payment_id, not both" }),
+    z.object({ action: z.literal("mark_for_refund"), note: Note }).strict(),
+  ],
+  { error: 'action must be "attach" or "mark_for_refund"' },
+)
+export type AdminResolveOrphanBody = z.infer<typeof AdminResolveOrphan>
+
+/** Parses or answers 400 with the first problem, naming the field (never echoing a value). */
+export function parseOr400<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
+  const result = schema.safeParse(input ?? {})
+  if (result.success) return result.data
+  const issue = result.error.issues[0]
+  const where = issue.path.length ? `${issue.path.join(".")}: ` : ""
+  throw new InvalidAdminInput(`${where}${issue.message}`)
+}
+
+export class InvalidAdminInput extends MedusaError {
+  constructor(message: string) {
+    super(MedusaError.Types.INVALID_DATA, message)
+  }
+}

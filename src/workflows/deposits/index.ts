@@ -1,0 +1,7 @@
+export * from "./process-deposit"
+export * from "./process-callback"
+export * from "./resolve-deposit"
+export * from "./capture-settled-payment"
+export { runDepositPoll } from "./run-deposit-poll"
+export type { DepositPollReport, DepositPollOptions } from "./run-deposit-poll"
+export { processRecordedCallback } from "./run-callback-processing"

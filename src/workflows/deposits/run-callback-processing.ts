@@ -1,0 +1,59 @@
+import type { Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { WAAS_MODULE } from "../../modules/waas"
+import type WaasModuleService from "../../modules/waas/service"
+import { processWaasCallbackWorkflow } from "./process-callback"
+
+export interface CallbackProcessing {
+  inbox_id: string
+  /** false when nothing was pending for this row, or another processor held it */
+  claimed: boolean
+  outcome: string | null
+  error: string | null
+}
+
+/** a bound on re-runs for deliveries that keep arriving during processing; the poller takes over after */
+const MAX_RUNS = 5
+/** retries of a failed run (the WaaS briefly unreachable, a lock timeout), before leaving it to the poller */
+const RETRY_DELAYS_MS = [250, 1_000, 4_000]
+
+/**
+ * Processes one recorded callback until nothing new is pending for it. Errors never escape: they are
+ * written to the inbox row (last_error) and logged, and the row stays pending for the next attempt.
+ * `retry` (the subscriber's default) retries a failed run a few times first; the poller and the admin
+ * route pass false: the poller's next run is the retry, and an admin wants the answer now.
+ */
+export async function processRecordedCallback(
+  container: MedusaContainer,
+  inboxId: string,
+  { retry = true }: { retry?: boolean } = {},
+): Promise<CallbackProcessing> {
+  const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+  let last: CallbackProcessing = { inbox_id: inboxId, claimed: false, outcome: null, error: null }
+  let failures = 0
+  for (let run = 0; run < MAX_RUNS; run++) {
+    const { result, errors } = await processWaasCallbackWorkflow(container).run({
+      input: { inbox_id: inboxId },
+      throwOnError: false,
+    })
+    if (errors.length > 0) {
+      const message = errors.map((e) => (e.error instanceof Error ? e.error.message : String(e.error?.message ?? e.error))).join("; ")
+      // the claim's compensation gave the lease back; record why, then retry a few times before the
+      // row is left pending for the poller (the local event bus does not retry subscribers)
+      await container
+        .resolve<WaasModuleService>(WAAS_MODULE)
+        .releaseCallback(inboxId, message)
+        .catch(() => undefined)
+      if (retry && failures < RETRY_DELAYS_MS.length) {
+        await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[failures++]))
+        run--
+        continue
+      }
+      logger.warn(`medusa-plugin-waas: processing callback ${inboxId} failed (${message}); it stays pending`)
+      return { inbox_id: inboxId, claimed: true, outcome: null, error: message }
+    }
+    last = { inbox_id: inboxId, claimed: last.claimed || result.claimed, outcome: result.outcome ?? last.outcome, error: null }
+    if (!result.claimed || !result.more) return last
+  }
+  return last
+}

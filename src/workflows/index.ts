@@ -1,0 +1,2 @@
+/** `medusa-plugin-waas/workflows`: the plugin's workflows, for stores that compose them into their own. */
+export * from "./deposits"
