@@ -61,5 +61,7 @@ module.exports = defineConfig({
       authCors: process.env.AUTH_CORS || localCors,
     },
   },
+  // the benchmarks boot a server without the dashboard (no admin build, no Vite dev server)
+  admin: { disable: process.env.WAAS_ADMIN_DISABLED === "true" },
   modules,
 })
