@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // `npm run demo [-- --once]`: a whole crypto checkout on this machine, from a fresh clone.
 // Postgres (embedded by default), the WaaS simulator, a Medusa store with the plugin loaded from
-// src/, a seeded catalogue and address pool, then a storefront checkout over HTTP. The store and
-// its admin keep running until Ctrl-C; with --once the demo exits after the checkout, status 0
-// only when every step succeeded. Only Node built-ins are imported before dependencies exist.
+// src/, a seeded catalogue and address pool, then a storefront checkout over HTTP, and the order paid
+// through the simulator (a transfer, its confirmations, the WaaS's callback answered SUCCESS). The store
+// and its admin keep running until Ctrl-C; with --once the demo exits after the payment, status 0 only
+// when every step succeeded, i.e. when the order ended paid. Only Node built-ins are imported before dependencies exist.
 import { spawnSync } from "node:child_process"
 import { mkdirSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
@@ -13,7 +14,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const once = process.argv.includes("--once")
 const t0 = Date.now()
 
-console.log(`medusa-plugin-waas demo${once ? " (--once: exit after the checkout)" : ""}`)
+console.log(`medusa-plugin-waas demo${once ? " (--once: exit once the order is paid)" : ""}`)
 console.log("\n▶ [0] dependencies: install node_modules when they are missing")
 const deps = spawnSync(process.execPath, [join(root, "scripts", "ensure-deps.mjs")], { cwd: root, stdio: "inherit" })
 if (deps.status !== 0) {

