@@ -137,8 +137,18 @@ export class WaasClient {
   }
 
   /** Closes the own connection pool; a caller-supplied dispatcher is left open (it is the caller's). */
+  /** Closes the client's own connections once the requests in flight have finished. */
   async close(): Promise<void> {
     await this.transport.close()
+  }
+
+  /**
+   * Aborts the requests in flight (they fail with a WaasTransportError) and closes the connections now: for a
+   * shutdown, which must not wait on a slow or vanished WaaS. An aborted read is simply retried by whoever
+   * runs next; an aborted withdrawal is resolved by `submitWithdrawalSafely`'s lookup of its request_id.
+   */
+  async destroy(): Promise<void> {
+    await this.transport.destroy()
   }
 
   /* ------------------------------------------------------------------ internals */

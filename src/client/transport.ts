@@ -66,8 +66,19 @@ export class FormTransport {
     return { status: response.statusCode, body }
   }
 
+  private ended: "closed" | "destroyed" | null = null
+
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close()
+    if (!this.ownsDispatcher || this.ended) return
+    this.ended = "closed"
+    await this.dispatcher.close()
+  }
+
+  /** Aborts requests in flight and closes the client's own connections at once (also after close()). */
+  async destroy(): Promise<void> {
+    if (!this.ownsDispatcher || this.ended === "destroyed") return
+    this.ended = "destroyed"
+    await this.dispatcher.destroy()
   }
 }
 

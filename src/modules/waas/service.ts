@@ -142,7 +142,8 @@ export default class WaasModuleService extends MedusaService({
     onApplicationShutdown: async (): Promise<void> => {
       const client = this.lazy_.client
       this.lazy_.client = null
-      await client?.close()
+      // never wait on the WaaS at shutdown (undici's graceful close waits out requests in flight)
+      await client?.destroy()
     },
   }
 

@@ -164,11 +164,12 @@ moduleIntegrationTestRunner<WaasModuleService>({
 
       it("claims with the WaaS unreachable as long as the pool has an address", async () => {
         await seedPool(service, "ETH", 1)
-        const started = Date.now()
+        log.clear()
         const payment = await service.createPaymentForSession({ session_id: "payses_offline", amount: 300, currency_code: "usd", symbol: "ETH" })
         expect(payment.amount_due).toBe("0.1")
-        // no WaaS round trip: far below the connect timeout
-        expect(Date.now() - started).toBeLessThan(1_000)
+        // no WaaS round trip: the pool served it, nothing was fetched live
+        expect(log.lines.warn.filter((m) => m.includes("ran dry"))).toEqual([])
+        expect(log.lines.error).toEqual([])
       })
 
       it("fails clearly with an empty pool and the WaaS down, writing no payment and assigning nothing", async () => {
