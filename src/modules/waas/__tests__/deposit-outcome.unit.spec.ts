@@ -8,7 +8,7 @@ import {
   PaymentLedger,
   settlePayment,
 } from "../deposits/outcome"
-import { DepositMachine, readWaasDepositStatus } from "../deposits/deposit-states"
+import { DepositMachine } from "../deposits/deposit-states"
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0)
 const at = (minutes: number) => new Date(T0 + minutes * 60_000)
@@ -77,7 +77,7 @@ describe("decideDeposit", () => {
 
   it("an unknown WaaS status is refused, not guessed", () => {
     expect(() => decideDeposit(confirmed({ status: 3 }), holder(), "accept")).toThrow(RangeError)
-    expect(() => readWaasDepositStatus(7)).toThrow("unknown WaaS deposit status 7")
+    expect(() => decideDeposit(confirmed({ status: 7 }), null, "hold")).toThrow("unknown deposit status 7")
   })
 
   it("a confirmed on-time deposit in the quoted coin credits the holder", () => {

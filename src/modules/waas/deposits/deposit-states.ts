@@ -1,4 +1,3 @@
-import { DepositStatus } from "../../../protocol"
 import { StateMachine } from "../state-machines"
 
 /**
@@ -61,22 +60,3 @@ export type OrphanReason = (typeof ORPHAN_REASONS)[number]
 export const DEPOSIT_TIMINGS = ["on_time", "late", "after_window"] as const
 export type DepositTiming = (typeof DEPOSIT_TIMINGS)[number]
 
-/** How a WaaS deposit status (protocol §2.17) reads before any matching: pending, review, success or failure. */
-export type WaasDepositReading = "pending" | "compliance_review" | "success" | "failed"
-
-export function readWaasDepositStatus(status: number): WaasDepositReading {
-  switch (status) {
-    case DepositStatus.PENDING_CONFIRMATION:
-      return "pending"
-    case DepositStatus.KYT_PENDING:
-    case DepositStatus.KYT_REVIEW_RISK:
-    case DepositStatus.KYT_REVIEW_CIRCUIT_BREAKER:
-      return "compliance_review"
-    case DepositStatus.SUCCESS:
-      return "success"
-    case DepositStatus.FAILED:
-      return "failed"
-    default:
-      throw new RangeError(`unknown WaaS deposit status ${status}`)
-  }
-}

@@ -1,10 +1,9 @@
-import { ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
+import { depositOutcome, ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
 import type { CryptoPaymentStatus } from "../state-machines"
 import {
   DepositLedgerStatus,
   DepositTiming,
   OrphanReason,
-  readWaasDepositStatus,
 } from "./deposit-states"
 
 /**
@@ -71,7 +70,8 @@ export function decideDeposit(
   holder: HolderPayment | null,
   latePolicy: LatePaymentPolicy,
 ): DepositDecision {
-  const reading = readWaasDepositStatus(facts.waas_status)
+  // pending, compliance_review, credited or failed (protocol §2.17); an unknown status throws, never guessed
+  const reading = depositOutcome(facts.waas_status)
   const sameCoin = holder !== null && holder.symbol === facts.symbol
   const timing = holder && sameCoin ? classifyTiming(facts.created_at, holder) : null
   const paymentId = holder?.id ?? null
