@@ -2,7 +2,10 @@ import type { MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { createUserAccountWorkflow } from "@medusajs/medusa/core-flows"
 import Decimal from "decimal.js"
-import type { WaasSimulator } from "../../simulator"
+import { randomBytes } from "node:crypto"
+import { z } from "@medusajs/framework/zod"
+import { startSimulator, type WaasSimulator } from "../../simulator"
+import { generateWaasKeyPair } from "../../src/protocol"
 import type { RawWaasOptions } from "../../src/modules/waas/options"
 import { waasPluginOptions, type MerchantCredentials, type SimulatorEndpoint } from "./plugin-options"
 
@@ -169,3 +172,40 @@ export async function postNotification(baseUrl: string, form: Record<string, str
   })
   return { status: response.status, contentType: response.headers.get("content-type"), body: await response.text() }
 }
+
+/**
+ * The WaaS side of a deposit spec: a merchant key pair and a simulator, started before Medusa boots (its url
+ * and keys go into WAAS_PLUGIN_OPTIONS, which medusa-config.ts reads at boot) and stopped after the file.
+ * Call at the top level of the spec, before medusaIntegrationTestRunner, so its beforeAll runs first.
+ */
+export function useDepositWaas(opts: { usdtPool: number }) {
+  const merchantKeys = generateWaasKeyPair()
+  const merchant = { appId: randomBytes(16).toString("hex"), merchantPrivateKey: merchantKeys.privateKey }
+  let simulator: WaasSimulator | undefined
+  beforeAll(async () => {
+    simulator = await startSimulator({
+      port: 0,
+      clock: "real",
+      merchants: [{ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey }],
+    })
+    process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify(depositSpecOptions(simulator, merchant, opts))
+  })
+  afterAll(async () => {
+    await simulator?.stop()
+  })
+  const sim = (): WaasSimulator => {
+    if (!simulator) throw new Error("the simulator starts in the spec's first beforeAll")
+    return simulator
+  }
+  return { merchantKeys, merchant, sim }
+}
+
+/** What the store's payment route shows a shopper, as far as the deposit specs read it. */
+export const PublicPayment = z.object({
+  session_id: z.string(),
+  status: z.string(),
+  address: z.string(),
+  amount_due: z.string(),
+  amount_received: z.string(),
+  amount_remaining: z.string(),
+})

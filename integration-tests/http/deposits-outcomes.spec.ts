@@ -5,8 +5,6 @@ import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContai
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
-import { startSimulator, type WaasSimulator } from "../../simulator"
-import { generateWaasKeyPair } from "../../src/protocol"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import { DepositEvents } from "../../src/modules/waas/deposits/outcome"
 import type WaasModuleService from "../../src/modules/waas/service"
@@ -14,13 +12,14 @@ import { runDepositPoll } from "../../src/workflows/deposits/run-deposit-poll"
 import {
   adminLogin,
   createAdminUser,
-  depositSpecOptions,
   inboxSettled,
   ledgerSnapshot,
   rows,
   SimulatedPayer,
   waitFor,
   type Sql,
+  useDepositWaas,
+  PublicPayment,
 } from "../helpers/deposits"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
@@ -38,27 +37,7 @@ const REPO_ROOT = join(__dirname, "..", "..")
 const SYMBOL = "USDTERC20"
 const ADMIN = { email: "treasurer@example.com", password: randomBytes(12).toString("base64url") }
 
-const merchantKeys = generateWaasKeyPair()
-const merchant = { appId: randomBytes(16).toString("hex"), merchantPrivateKey: merchantKeys.privateKey }
-let sim: WaasSimulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, clock: "real", merchants: [{ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey }] })
-  process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify(depositSpecOptions(sim, merchant, { usdtPool: 6 }))
-})
-
-afterAll(async () => {
-  await sim?.stop()
-})
-
-const PublicPayment = z.object({
-  session_id: z.string(),
-  status: z.string(),
-  address: z.string(),
-  amount_due: z.string(),
-  amount_received: z.string(),
-  amount_remaining: z.string(),
-})
+const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 6 })
 
 const AdminDeposit = z.object({
   id: z.string(),
@@ -102,7 +81,7 @@ medusaIntegrationTestRunner({
     const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
     const baseUrl = (): string => String(api.defaults.baseURL)
     const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
-    const payer = () => new SimulatedPayer(sim)
+    const payer = () => new SimulatedPayer(sim())
 
     beforeAll(async () => {
       seeded = await seedStore(container())
@@ -116,7 +95,7 @@ medusaIntegrationTestRunner({
           events.push({ name: event.name, data: event.data as Record<string, unknown> })
         }, { subscriberId: `deposits-outcomes-spec-${name}` })
       }
-      sim.control.addMerchant({
+      sim().control.addMerchant({
         appId: merchant.appId,
         merchantPublicKey: merchantKeys.publicKey,
         notifyUrl: `${baseUrl()}/hooks/waas/notify`,
@@ -124,17 +103,17 @@ medusaIntegrationTestRunner({
     })
 
     beforeEach(async () => {
-      sim.control.clearFaults()
-      const newest = Math.max(0, ...sim.control.getState().deposits.map((d) => d.id))
+      sim().control.clearFaults()
+      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
       await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
       // the JWT outlives the database restore: the user it names is in the restored template
       adminHeaders ??= await adminLogin(baseUrl(), ADMIN.email, ADMIN.password)
     })
 
     afterEach(async () => {
-      sim.control.clearFaults()
-      for (const n of sim.control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim.control.redeliver(n.id)
+      sim().control.clearFaults()
+      for (const n of sim().control.notifications()) {
+        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
       }
       await inboxSettled(db())
     })
@@ -193,7 +172,7 @@ medusaIntegrationTestRunner({
 
     /** moves the payment's quote so that "now" on the WaaS's clock is `minutesAfterExpiry` past expiry */
     async function expireQuote(sessionId: string, minutesAfterExpiry: number, windowMinutes: number) {
-      const now = sim.clock.now()
+      const now = sim().clock.now()
       const expires = new Date(now - minutesAfterExpiry * 60_000)
       const monitorUntil = new Date(expires.getTime() + windowMinutes * 60_000)
       await db().raw(`UPDATE waas_crypto_payment SET expires_at = ?, monitor_until = ? WHERE payment_session_id = ?`, [
@@ -353,7 +332,7 @@ medusaIntegrationTestRunner({
       expect(reviewing.crypto_payment).toMatchObject({ status: "awaiting_payment", amount_received: "0", amount_pending: payment.amount_due })
       expect(reviewing.deposits).toEqual([expect.objectContaining({ status: "compliance_review" })])
 
-      sim.control.releaseKyt(depositId, "pass")
+      sim().control.releaseKyt(depositId, "pass")
       await payer().acknowledged(depositId)
       await inboxSettled(db())
       const paid = await adminByOrder(orderId)

@@ -1,18 +1,16 @@
-import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
 import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
-import { startSimulator, type SimDeposit, type WaasSimulator } from "../../simulator"
+import type { SimDeposit } from "../../simulator"
 import { depositNotification } from "../../simulator/records"
 import { decryptEnvelope, generateWaasKeyPair, sealNotification } from "../../src/protocol"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { runDepositPoll } from "../../src/workflows/deposits/run-deposit-poll"
 import {
-  depositSpecOptions,
   inboxSettled,
   ledgerSnapshot,
   postNotification,
@@ -21,6 +19,8 @@ import {
   sumOf,
   waitFor,
   type Sql,
+  useDepositWaas,
+  PublicPayment,
 } from "../helpers/deposits"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
@@ -37,27 +37,7 @@ jest.setTimeout(180_000)
 const REPO_ROOT = join(__dirname, "..", "..")
 const SYMBOL = "USDTERC20"
 
-const merchantKeys = generateWaasKeyPair()
-const merchant = { appId: randomBytes(16).toString("hex"), merchantPrivateKey: merchantKeys.privateKey }
-let sim: WaasSimulator
-
-beforeAll(async () => {
-  sim = await startSimulator({ port: 0, clock: "real", merchants: [{ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey }] })
-  process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify(depositSpecOptions(sim, merchant, { usdtPool: 104 }))
-})
-
-afterAll(async () => {
-  await sim?.stop()
-})
-
-const PublicPayment = z.object({
-  session_id: z.string(),
-  status: z.string(),
-  address: z.string(),
-  amount_due: z.string(),
-  amount_received: z.string(),
-  amount_remaining: z.string(),
-})
+const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 104 })
 
 medusaIntegrationTestRunner({
   cwd: REPO_ROOT,
@@ -68,14 +48,14 @@ medusaIntegrationTestRunner({
     const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
     const baseUrl = (): string => String(api.defaults.baseURL)
     const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
-    const payer = () => new SimulatedPayer(sim)
+    const payer = () => new SimulatedPayer(sim())
 
     beforeAll(async () => {
       seeded = await seedStore(container())
       await waas().refillPool()
       // the scheduled poller's interval starts now (a day in these options): only the tests poll
       await waas().markDepositPollRun()
-      sim.control.addMerchant({
+      sim().control.addMerchant({
         appId: merchant.appId,
         merchantPublicKey: merchantKeys.publicKey,
         notifyUrl: `${baseUrl()}/hooks/waas/notify`,
@@ -83,18 +63,18 @@ medusaIntegrationTestRunner({
     })
 
     beforeEach(async () => {
-      sim.control.clearFaults()
+      sim().control.clearFaults()
       // the restored database has never seen the simulator's earlier deposits (made by earlier tests)
-      const newest = Math.max(0, ...sim.control.getState().deposits.map((d) => d.id))
+      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
       await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
     })
 
     afterEach(async () => {
       // nothing of this test may reach the next one's database: answer every notification still open
-      sim.control.clearFaults()
-      await sim.control.flushNotifications("fifo")
-      for (const n of sim.control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim.control.redeliver(n.id)
+      sim().control.clearFaults()
+      await sim().control.flushNotifications("fifo")
+      for (const n of sim().control.notifications()) {
+        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
       }
       await inboxSettled(db())
     })
@@ -139,11 +119,11 @@ medusaIntegrationTestRunner({
 
     /** a notification as the WaaS would seal it, for a deposit the simulator knows */
     function genuinePayload(d: SimDeposit, patch: Record<string, string> = {}): Record<string, string> {
-      const now = String(sim.clock.now())
+      const now = String(sim().clock.now())
       return { ...depositNotification(d, "ETH", { utcOffsetMinutes: 480 }), notify_time: now, time: now, ...patch }
     }
     const simDeposit = (id: number): SimDeposit => {
-      const d = sim.control.getState().deposits.find((x) => x.id === id)
+      const d = sim().control.getState().deposits.find((x) => x.id === id)
       if (!d) throw new Error(`the simulator has no deposit ${id}`)
       return d
     }
@@ -188,7 +168,7 @@ medusaIntegrationTestRunner({
       // the acknowledgement is exactly the 7 bytes the WaaS expects, as plain text
       const again = await postNotification(baseUrl(), {
         app_id: merchant.appId,
-        data: sealNotification(genuinePayload(simDeposit(depositId)), sim.walletPrivateKey),
+        data: sealNotification(genuinePayload(simDeposit(depositId)), sim().walletPrivateKey),
       })
       expect(again).toEqual({ status: 200, contentType: expect.stringMatching(/^text\/plain/), body: "SUCCESS" })
       await inboxSettled(db())
@@ -203,7 +183,7 @@ medusaIntegrationTestRunner({
 
     it("a callback delivered five times at once credits its deposit once", async () => {
       const { sessionId, payment } = await placeOrder()
-      sim.control.setFaults({ notify: { duplicate: { copies: 5, times: 1 } } })
+      sim().control.setFaults({ notify: { duplicate: { copies: 5, times: 1 } } })
 
       const depositId = payer().send(payment.address, payment.amount_due)
       const copies = await waitFor("five concurrent deliveries", () => {
@@ -255,7 +235,7 @@ medusaIntegrationTestRunner({
       }
 
       // every send goes out as three concurrent copies, and the sends are held, then released shuffled
-      sim.control.setFaults({ notify: { duplicate: { copies: 3 }, reorder: { mode: "shuffle" } } })
+      sim().control.setFaults({ notify: { duplicate: { copies: 3 }, reorder: { mode: "shuffle" } } })
       const sent: Array<{ depositId: number; sessionId: string; amount: string }> = []
       const micro = (x: Decimal) => x.toDecimalPlaces(6, Decimal.ROUND_DOWN)
       for (const s of sessions) {
@@ -279,19 +259,19 @@ medusaIntegrationTestRunner({
       await waitFor(
         "every notification to be due and held",
         () => {
-          const mine = sim.control.notifications().filter((n) => sent.some((s) => s.depositId === n.recordId))
+          const mine = sim().control.notifications().filter((n) => sent.some((s) => s.depositId === n.recordId))
           return mine.length === sent.length && mine.every((n) => n.held)
         },
         { timeoutMs: 60_000 },
       )
-      await sim.control.flushNotifications("shuffle")
+      await sim().control.flushNotifications("shuffle")
       // and a random third again, out of the schedule
-      sim.control.clearFaults()
-      const again = sim.control.notifications().filter((n) => sent.some((s) => s.depositId === n.recordId) && random() < 1 / 3)
-      await Promise.all(again.map((n) => sim.control.redeliver(n.id)))
+      sim().control.clearFaults()
+      const again = sim().control.notifications().filter((n) => sent.some((s) => s.depositId === n.recordId) && random() < 1 / 3)
+      await Promise.all(again.map((n) => sim().control.redeliver(n.id)))
       await inboxSettled(db(), 120_000)
 
-      const deliveries = sim.control.deliveries().filter((d) => sent.some((s) => s.depositId === d.recordId))
+      const deliveries = sim().control.deliveries().filter((d) => sent.some((s) => s.depositId === d.recordId))
       expect(deliveries.length).toBe(sent.length * 3 + again.length)
       expect(deliveries.every((d) => d.acknowledged)).toBe(true)
 
@@ -318,7 +298,7 @@ medusaIntegrationTestRunner({
 
     it("with every callback lost, one poller run credits the deposit; the callback arriving later credits nothing more", async () => {
       const { sessionId, payment } = await placeOrder()
-      sim.control.setFaults({ notify: { drop: {} } })
+      sim().control.setFaults({ notify: { drop: {} } })
       const depositId = payer().send(payment.address, payment.amount_due)
       await waitFor("the first send to be dropped", () => payer().deliveries(depositId).some((d) => d.dropped))
       expect((await ledgerSnapshot(db())).inbox).toBe("0")
@@ -331,8 +311,8 @@ medusaIntegrationTestRunner({
       expect(paid.medusa_captured_at).toBeTruthy()
 
       // the WaaS's 2-minute retry now gets through
-      sim.control.clearFaults()
-      await sim.clock.advance(120_000)
+      sim().control.clearFaults()
+      await sim().clock.advance(120_000)
       const late = await payer().acknowledged(depositId)
       expect(late.attempt).toBe(2)
       await inboxSettled(db())
@@ -349,14 +329,14 @@ medusaIntegrationTestRunner({
 
     it("a deposit the poller first saw unconfirmed is re-read with depositList until final, then credited", async () => {
       const { sessionId, payment } = await placeOrder()
-      sim.control.setFaults({ notify: { drop: {} } })
+      sim().control.setFaults({ notify: { drop: {} } })
       const depositId = payer().sendUnconfirmed(payment.address, payment.amount_due)
       const first = await runDepositPoll(container(), { force: true })
       expect(first.sync).toMatchObject({ records: 1, cursor_to: String(depositId) })
       expect(await cryptoPayment(sessionId)).toMatchObject({ status: "awaiting_payment", amount_pending: payment.amount_due })
 
       // confirmed at the WaaS; its notification is lost, and syncDepositList never returns it again
-      sim.control.confirmDeposit(depositId, simDeposit(depositId).requiredConfirmations)
+      sim().control.confirmDeposit(depositId, simDeposit(depositId).requiredConfirmations)
       await waitFor("the lost notification", () => payer().deliveries(depositId).some((d) => d.dropped))
       const second = await runDepositPoll(container(), { force: true })
       expect(second).toMatchObject({ sync: { records: 0 }, recheck: { checked: 1, failed: 0 }, errors: [] })
@@ -366,7 +346,7 @@ medusaIntegrationTestRunner({
 
     it("the WaaS unreachable after a callback was acknowledged: it stays in the inbox until the poller credits it", async () => {
       const { sessionId, payment } = await placeOrder()
-      sim.control.setFaults({ endpoints: { depositList: { httpStatus: { status: 503 } } } })
+      sim().control.setFaults({ endpoints: { depositList: { httpStatus: { status: 503 } } } })
       const depositId = payer().send(payment.address, payment.amount_due)
       const delivery = await payer().acknowledged(depositId)
       expect(delivery.responseBody).toBe("SUCCESS")
@@ -382,7 +362,7 @@ medusaIntegrationTestRunner({
       expect(failed).toMatchObject({ attempts: 4, processed_count: 0, last_error: expect.stringContaining("503") })
       expect(await creditsOf(depositId)).toEqual([])
 
-      sim.control.clearFaults()
+      sim().control.clearFaults()
       const report = await runDepositPoll(container(), { force: true })
       expect(report.inbox).toEqual({ processed: 1, failed: 0 })
       expect((await paidAndCaptured(sessionId)).amount_received).toBe(payment.amount_due)
@@ -394,7 +374,7 @@ medusaIntegrationTestRunner({
       const pendingId = payer().sendUnconfirmed(payment.address, payment.amount_due)
       const d = simDeposit(pendingId)
       const stranger = generateWaasKeyPair()
-      const seal = (p: Record<string, string>, key = sim.walletPrivateKey) => sealNotification(p, key)
+      const seal = (p: Record<string, string>, key = sim().walletPrivateKey) => sealNotification(p, key)
       const blocks = (data: string) => {
         const buf = Buffer.from(data.replace(/-/g, "+").replace(/_/g, "/"), "base64")
         return Array.from({ length: buf.length / 256 }, (_, i) => buf.subarray(i * 256, (i + 1) * 256))
@@ -410,7 +390,7 @@ medusaIntegrationTestRunner({
       expect(other).toHaveLength(3)
       const spliced = join([genuine[0], other[1]])
       for (const data of [spliced, join([genuine[1], genuine[0], ...genuine.slice(2)])]) {
-        expect(() => JSON.parse(decryptEnvelope(data, sim.walletPublicKey))).toThrow()
+        expect(() => JSON.parse(decryptEnvelope(data, sim().walletPublicKey))).toThrow()
       }
 
       const before = await ledgerSnapshot(db())
@@ -453,7 +433,7 @@ medusaIntegrationTestRunner({
         genuinePayload(d, { status: "1", id: "987654321" }),
       ]
       for (const p of forged) {
-        const answer = await postNotification(baseUrl(), { app_id: merchant.appId, data: sealNotification(p, sim.walletPrivateKey) })
+        const answer = await postNotification(baseUrl(), { app_id: merchant.appId, data: sealNotification(p, sim().walletPrivateKey) })
         expect(answer).toMatchObject({ status: 200, body: "SUCCESS" })
       }
       await inboxSettled(db())
@@ -468,7 +448,7 @@ medusaIntegrationTestRunner({
       expect(p).toMatchObject({ status: "awaiting_payment", amount_received: "0", amount_pending: payment.amount_due })
 
       // the real confirmation, once the WaaS has it, credits the real amount
-      sim.control.confirmDeposit(pendingId, d.requiredConfirmations)
+      sim().control.confirmDeposit(pendingId, d.requiredConfirmations)
       await payer().acknowledged(pendingId)
       await inboxSettled(db())
       expect((await paidAndCaptured(sessionId)).amount_received).toBe(payment.amount_due)
@@ -493,7 +473,7 @@ medusaIntegrationTestRunner({
       expect(await ledgerSnapshot(db())).toMatchObject({ inbox: "0", deposits: "0", credits: "0" })
       expect((await cryptoPayment(sessionId)).status).toBe("awaiting_payment")
 
-      await sim.clock.advance(120_000)
+      await sim().clock.advance(120_000)
       const retry = await payer().acknowledged(depositId)
       expect(retry).toMatchObject({ attempt: 2, responseStatus: 200, responseBody: "SUCCESS" })
       await inboxSettled(db())
@@ -518,7 +498,7 @@ medusaIntegrationTestRunner({
         )
         expect(first).toMatchObject({ attempt: 1, responseStatus: 503, responseBody: "FAILURE" })
       })
-      await sim.clock.advance(120_000)
+      await sim().clock.advance(120_000)
       await payer().acknowledged(depositId)
       await inboxSettled(db())
       await paidAndCaptured(sessionId)

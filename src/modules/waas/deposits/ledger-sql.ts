@@ -13,23 +13,6 @@ export const DEPOSIT_TABLE = "waas_deposit"
 export const CREDIT_TABLE = "waas_deposit_credit"
 export const PAYMENT_TABLE = "waas_crypto_payment"
 
-export interface DepositRow {
-  id: string
-  waas_deposit_id: string
-  symbol: string
-  address_to: string
-  amount: string
-  txid: string
-  confirmations: number
-  waas_status: number
-  waas_created_at: Date
-  waas_updated_at: Date
-  status: DepositLedgerStatus
-  crypto_payment_id: string | null
-  timing: DepositTiming | null
-  orphan_reason: OrphanReason | null
-}
-
 /** The WaaS's facts about one deposit, already parsed and canonical. */
 export interface DepositFactsRow {
   waas_deposit_id: string
@@ -41,6 +24,15 @@ export interface DepositFactsRow {
   waas_status: number
   waas_created_at: Date
   waas_updated_at: Date
+}
+
+/** A ledger row: the WaaS's facts plus our decision about them. */
+export interface DepositRow extends DepositFactsRow {
+  id: string
+  status: DepositLedgerStatus
+  crypto_payment_id: string | null
+  timing: DepositTiming | null
+  orphan_reason: OrphanReason | null
 }
 
 const DEPOSIT_COLUMNS = `id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
