@@ -252,7 +252,7 @@ async function main() {
       baseline2.push(await blast("/bench/ack", bodies))
       recordOnly.push(await blast("/hooks/waas/notify", bodies))
     }
-    const { runDepositPoll } = require("../src/workflows/deposits/run-deposit-poll")
+    const { runDepositPoll } = require("../src/workflows/deposits/runners/run-deposit-poll")
     const pollStarted = Date.now()
     const poll = await runDepositPoll(container, { force: true })
     const pollMs = Date.now() - pollStarted

@@ -8,7 +8,7 @@ import Decimal from "decimal.js"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import { DepositEvents } from "../../src/modules/waas/deposits/outcome"
 import type WaasModuleService from "../../src/modules/waas/service"
-import { runDepositPoll } from "../../src/workflows/deposits/run-deposit-poll"
+import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
 import {
   adminLogin,
   createAdminUser,

@@ -9,7 +9,7 @@ import { depositNotification } from "../../simulator/records"
 import { decryptEnvelope, generateWaasKeyPair, sealNotification } from "../../src/protocol"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
-import { runDepositPoll } from "../../src/workflows/deposits/run-deposit-poll"
+import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
 import {
   inboxSettled,
   ledgerSnapshot,

@@ -1,6 +1,6 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { runDepositPoll, type DepositPollReport } from "../workflows/deposits/run-deposit-poll"
+import { runDepositPoll, type DepositPollReport } from "../workflows/deposits/runners/run-deposit-poll"
 
 /**
  * The deposit poller (see runDepositPoll). The job ticks every 15 seconds; a run happens when the

@@ -1,6 +1,6 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { DepositEvents } from "../modules/waas/deposits/outcome"
-import { processRecordedCallback } from "../workflows/deposits/run-callback-processing"
+import { processRecordedCallback } from "../workflows/deposits/runners/run-callback-processing"
 
 /**
  * Processes a deposit notification right after the notify route recorded and acknowledged it. Failures

@@ -71,3 +71,24 @@ export function refuseLedgerMethod(method: string): () => Promise<never> {
     )
   }
 }
+
+type GuardedUpdate = "updateCryptoPayments" | "updatePoolAddresses" | "updateWaasAccounts"
+
+/**
+ * Puts the guards on a module service instance: statuses change only through the lifecycle methods (which
+ * check the state-machine tables), a payment's amounts are the ledger's, and the ledger's own CRUD is
+ * refused. Returns the unguarded crypto-payment update, for the lifecycle methods alone. (The generated
+ * members are typed read-only, hence defineProperty on the instance.)
+ */
+export function installCrudGuards<S extends Record<GuardedUpdate, (...args: never[]) => unknown>>(
+  service: S,
+): S["updateCryptoPayments"] {
+  const unguarded = service.updateCryptoPayments.bind(service) as S["updateCryptoPayments"]
+  const guard = (key: GuardedUpdate, entity: string, fields: GuardedField[] = [STATUS_FIELD]) =>
+    Object.defineProperty(service, key, { value: guardStatusWrites(entity, service[key].bind(service), fields) })
+  guard("updateCryptoPayments", "crypto payment", [STATUS_FIELD, ...LEDGER_FIELDS])
+  guard("updatePoolAddresses", "pool address")
+  guard("updateWaasAccounts", "waas account")
+  for (const method of LEDGER_METHODS) Object.defineProperty(service, method, { value: refuseLedgerMethod(method) })
+  return unguarded
+}

@@ -1,6 +1,6 @@
 import type { BigNumberInput, InferTypeOf } from "@medusajs/framework/types"
 import type CryptoPayment from "./models/crypto-payment"
-import type { PoolAddressStatus } from "./state-machines"
+import type { PoolAddressStatus } from "./pool/address-states"
 
 /** The public types of the waas module's service API. */
 

@@ -1,5 +1,5 @@
 import { PaymentSessionStatus } from "@medusajs/framework/utils"
-import type { CryptoPaymentStatus } from "../../modules/waas/state-machines"
+import type { CryptoPaymentStatus } from "../../modules/waas/checkout/payment-states"
 
 /**
  * What Medusa hears when it asks whether a crypto payment is authorized (authorizePayment,

@@ -1,5 +1,5 @@
 import { parseDecimal } from "../../../protocol"
-import { buildExplorerUrl, buildPaymentUri, toSmallestUnits } from "../payment-uri"
+import { buildExplorerUrl, buildPaymentUri, toSmallestUnits } from "../checkout/payment-uri"
 
 const ETH_ADDRESS = "0x6956f9af53b22117f2fc94dfe7c74ff3893b2acd"
 const USDT = "0xdAC17F958D2ee523a2206206994597C13D831ec7"

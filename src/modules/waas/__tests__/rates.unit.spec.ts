@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net"
 import { ExactDecimal, parseDecimal } from "../../../protocol"
 import { RateUnavailableError } from "../errors"
 import { parseWaasOptions, type HttpRateSourceConfig } from "../options"
-import { computeAmountDue, FixedRateSource, HttpRateSource } from "../rates"
+import { computeAmountDue, FixedRateSource, HttpRateSource } from "../checkout/rates"
 import { testOptions } from "./support/fixtures"
 
 /** a price API on loopback: answers with `body(url)` after `delayMs`, counting requests */

@@ -1,12 +1,7 @@
 import { IllegalStateTransitionError } from "../errors"
-import {
-  CRYPTO_PAYMENT_STATUSES,
-  CryptoPaymentMachine,
-  POOL_ADDRESS_STATUSES,
-  PoolAddressMachine,
-  StateMachine,
-  WaasAccountMachine,
-} from "../state-machines"
+import { CRYPTO_PAYMENT_STATUSES, CryptoPaymentMachine } from "../checkout/payment-states"
+import { POOL_ADDRESS_STATUSES, PoolAddressMachine, WaasAccountMachine } from "../pool/address-states"
+import { StateMachine } from "../state-machine"
 
 describe("state machines", () => {
   it("pool address: the checkout cycle and its exits", () => {

@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { MedusaError } from "@medusajs/framework/utils"
-import { CryptoPaymentMachine, type CryptoPaymentStatus } from "../state-machines"
+import { CryptoPaymentMachine, type CryptoPaymentStatus } from "../checkout/payment-states"
 import { DepositLedgerStatus, DepositMachine, DEPOSIT_STATUSES_NEEDING_REVIEW } from "./deposit-states"
 import {
   insertCredit,

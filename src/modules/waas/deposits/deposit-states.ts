@@ -1,4 +1,4 @@
-import { StateMachine } from "../state-machines"
+import { StateMachine } from "../state-machine"
 
 /**
  * What the plugin makes of one WaaS deposit (a row of waas_deposit), written once as a transition table.

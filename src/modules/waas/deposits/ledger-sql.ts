@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId } from "@medusajs/framework/utils"
-import type { CryptoPaymentStatus } from "../state-machines"
+import type { CryptoPaymentStatus } from "../checkout/payment-states"
 import type { DepositLedgerStatus, DepositTiming, OrphanReason } from "./deposit-states"
 
 /**

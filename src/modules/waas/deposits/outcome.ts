@@ -1,5 +1,5 @@
 import { depositOutcome, ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
-import type { CryptoPaymentStatus } from "../state-machines"
+import type { CryptoPaymentStatus } from "../checkout/payment-states"
 import {
   DepositLedgerStatus,
   DepositTiming,

@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { CRYPTO_PAYMENT_STATUSES } from "../state-machines"
+import { CRYPTO_PAYMENT_STATUSES } from "../checkout/payment-states"
 
 /**
  * What a shopper owes in crypto for one Medusa payment session, and where to send it.

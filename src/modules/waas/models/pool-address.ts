@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { POOL_ADDRESS_STATUSES } from "../state-machines"
+import { POOL_ADDRESS_STATUSES } from "../pool/address-states"
 import WaasAccount from "./waas-account"
 
 /**

@@ -1,5 +1,5 @@
 import { model } from "@medusajs/framework/utils"
-import { WAAS_ACCOUNT_STATUSES } from "../state-machines"
+import { WAAS_ACCOUNT_STATUSES } from "../pool/address-states"
 import PoolAddress from "./pool-address"
 
 /**

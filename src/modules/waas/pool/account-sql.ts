@@ -1,6 +1,6 @@
 import { generateEntityId } from "@medusajs/framework/utils"
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { WaasAccountMachine, WaasAccountStatus } from "../state-machines"
+import { WaasAccountMachine, WaasAccountStatus } from "./address-states"
 import { POOL_TABLE } from "./pool-sql"
 
 export const ACCOUNT_TABLE = "waas_account"

@@ -1,5 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { CryptoPaymentStatus, PoolAddressMachine, PoolAddressStatus, STATUSES_HOLDING_ADDRESS_PAST_WINDOW } from "../state-machines"
+import { CryptoPaymentStatus, STATUSES_HOLDING_ADDRESS_PAST_WINDOW } from "../checkout/payment-states"
+import { PoolAddressMachine, PoolAddressStatus } from "./address-states"
 
 /**
  * The pool's row-level SQL. Everything that changes an address's status lives here, each statement

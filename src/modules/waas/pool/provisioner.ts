@@ -1,6 +1,7 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { registerOrRecover, WaasClient } from "../../../client"
-import type { Clock } from "../rates"
+import type { Clock } from "../clock"
+import type { WaasOptions } from "../options"
 import {
   AccountRow,
   countAccounts,
@@ -87,4 +88,15 @@ export class AccountProvisioner {
       throw e
     }
   }
+}
+
+/** The provisioner the module's options call for, writing through `db`. */
+export function provisionerFor(deps: { options: WaasOptions; client: () => WaasClient; now: Clock }, db: Knex): AccountProvisioner {
+  return new AccountProvisioner({
+    db,
+    client: deps.client,
+    now: deps.now,
+    emailDomain: deps.options.syntheticEmailDomain,
+    userCap: deps.options.userCap,
+  })
 }

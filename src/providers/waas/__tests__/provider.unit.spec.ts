@@ -1,6 +1,6 @@
 import { createContainer } from "awilix"
 import { MedusaError, PaymentActions, PaymentSessionStatus } from "@medusajs/framework/utils"
-import { CRYPTO_PAYMENT_STATUSES } from "../../../modules/waas/state-machines"
+import { CRYPTO_PAYMENT_STATUSES } from "../../../modules/waas/checkout/payment-states"
 import { testOptions } from "../../../modules/waas/__tests__/support/fixtures"
 import WaasPaymentProvider from "../service"
 import { sessionStatusFor } from "../status-map"

@@ -2,7 +2,7 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { MedusaError } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../../../../../modules/waas"
 import type WaasModuleService from "../../../../../../modules/waas/service"
-import { processRecordedCallback } from "../../../../../../workflows/deposits/run-callback-processing"
+import { processRecordedCallback } from "../../../../../../workflows/deposits/runners/run-callback-processing"
 import { AdminWaasIdParams, parseOr400 } from "../../../validators"
 
 /**

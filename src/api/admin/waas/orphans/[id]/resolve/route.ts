@@ -2,7 +2,7 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { MedusaError } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../../../../../modules/waas"
 import type WaasModuleService from "../../../../../../modules/waas/service"
-import { resolveWaasDepositWorkflow } from "../../../../../../workflows/deposits/resolve-deposit"
+import { resolveWaasDepositWorkflow } from "../../../../../../workflows/deposits/workflows/resolve-deposit"
 import { adminDepositView, adminPaymentView, cryptoPaymentsOfOrder } from "../../../payment-view"
 import { AdminResolveOrphan, AdminWaasIdParams, parseOr400 } from "../../../validators"
 

@@ -1,7 +1,7 @@
-import { ExactDecimal, formatDecimal, parseDecimal } from "../../protocol"
-import type { CoinConfig } from "./options"
+import { ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
+import type { CoinConfig } from "../options"
 import { buildExplorerUrl, buildPaymentUri } from "./payment-uri"
-import type { CryptoPaymentStatus } from "./state-machines"
+import type { CryptoPaymentStatus } from "./payment-states"
 
 /**
  * What a shopper (and the storefront) may see of a crypto payment. Built field by field from an allow-list:

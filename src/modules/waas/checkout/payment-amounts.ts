@@ -1,6 +1,6 @@
 import type { BigNumberInput } from "@medusajs/framework/types"
 import { MathBN, MedusaError } from "@medusajs/framework/utils"
-import { ExactDecimal, parseDecimal } from "../../protocol"
+import { ExactDecimal, parseDecimal } from "../../../protocol"
 
 /** A deposit was seen for the payment (credited or still pending): its address must not go straight back. */
 export function depositSeen(payment: { amount_received: string; amount_pending: string }): boolean {

@@ -1,7 +1,7 @@
 import { request } from "undici"
-import { ExactDecimal, parseDecimal } from "../../../protocol"
-import { RateUnavailableError } from "../errors"
-import type { HttpRateSourceConfig } from "../options"
+import { ExactDecimal, parseDecimal } from "../../../../protocol"
+import { RateUnavailableError } from "../../errors"
+import type { HttpRateSourceConfig } from "../../options"
 import { readJsonPath } from "./json-path"
 import type { Clock, Rate, RateSource } from "./types"
 

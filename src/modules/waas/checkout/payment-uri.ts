@@ -1,5 +1,5 @@
-import { ExactDecimal, formatDecimal, parseDecimal } from "../../protocol"
-import type { UriScheme } from "./options"
+import { ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
+import type { UriScheme } from "../options"
 
 export interface PaymentUriInput {
   scheme: UriScheme

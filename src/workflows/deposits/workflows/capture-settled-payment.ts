@@ -1,5 +1,5 @@
 import { createWorkflow, WorkflowData, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { captureSettledPaymentStep } from "./steps/capture-settled-payment"
+import { captureSettledPaymentStep } from "../steps/capture-settled-payment"
 
 export const captureSettledCryptoPaymentWorkflowId = "waas-capture-settled-payment"
 

@@ -1,4 +1,4 @@
-import { ExactDecimal, roundUpToDecimals } from "../../../protocol"
+import { ExactDecimal, roundUpToDecimals } from "../../../../protocol"
 
 /**
  * Crypto owed for a fiat amount: fiat / (price of one coin), ROUNDED UP to the coin's decimals.

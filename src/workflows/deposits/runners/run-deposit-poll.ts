@@ -1,10 +1,10 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { PAGE_SIZE, type DepositRecord } from "../../protocol"
-import { WAAS_MODULE } from "../../modules/waas"
-import type WaasModuleService from "../../modules/waas/service"
-import { captureSettledCryptoPaymentWorkflow } from "./capture-settled-payment"
-import { processWaasDepositWorkflow } from "./process-deposit"
+import { PAGE_SIZE, type DepositRecord } from "../../../protocol"
+import { WAAS_MODULE } from "../../../modules/waas"
+import type WaasModuleService from "../../../modules/waas/service"
+import { captureSettledCryptoPaymentWorkflow } from "../workflows/capture-settled-payment"
+import { processWaasDepositWorkflow } from "../workflows/process-deposit"
 import { processRecordedCallback } from "./run-callback-processing"
 
 export interface DepositPollReport {

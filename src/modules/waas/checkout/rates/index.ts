@@ -1,4 +1,4 @@
-import type { RateSourceConfig } from "../options"
+import type { RateSourceConfig } from "../../options"
 import { FixedRateSource } from "./fixed-rate-source"
 import { HttpRateSource } from "./http-rate-source"
 import type { Clock, RateSource } from "./types"

@@ -1,6 +1,6 @@
-import { parseDecimal } from "../../../protocol"
-import { RateUnavailableError } from "../errors"
-import type { FixedRateSourceConfig } from "../options"
+import { parseDecimal } from "../../../../protocol"
+import { RateUnavailableError } from "../../errors"
+import type { FixedRateSourceConfig } from "../../options"
 import type { Clock, Rate, RateSource } from "./types"
 
 /** Rates written in the options: for tests, demos and stores that price a stablecoin at par. */

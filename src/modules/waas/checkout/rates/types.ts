@@ -1,4 +1,4 @@
-import type { ExactDecimal } from "../../../protocol"
+import type { ExactDecimal } from "../../../../protocol"
 
 /** The price of one coin in a fiat currency, with where and when it came from. */
 export interface Rate {
@@ -14,4 +14,4 @@ export interface RateSource {
   getRate(symbol: string, currencyCode: string): Promise<Rate>
 }
 
-export type Clock = () => Date
+export type { Clock } from "../../clock"

@@ -1,8 +1,8 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { WAAS_MODULE } from "../../modules/waas"
-import type WaasModuleService from "../../modules/waas/service"
-import { processWaasCallbackWorkflow } from "./process-callback"
+import { WAAS_MODULE } from "../../../modules/waas"
+import type WaasModuleService from "../../../modules/waas/service"
+import { processWaasCallbackWorkflow } from "../workflows/process-callback"
 
 export interface CallbackProcessing {
   inbox_id: string

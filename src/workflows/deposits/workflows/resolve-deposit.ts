@@ -1,7 +1,7 @@
 import { createWorkflow, transform, WorkflowData, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { captureSettledPaymentStep } from "./steps/capture-settled-payment"
-import { emitDepositEventsStep } from "./steps/emit-deposit-events"
-import { resolveWaasDepositStep, type ResolveWaasDepositInput } from "./steps/resolve-waas-deposit"
+import { captureSettledPaymentStep } from "../steps/capture-settled-payment"
+import { emitDepositEventsStep } from "../steps/emit-deposit-events"
+import { resolveWaasDepositStep, type ResolveWaasDepositInput } from "../steps/resolve-waas-deposit"
 
 export const resolveWaasDepositWorkflowId = "waas-resolve-deposit"
 

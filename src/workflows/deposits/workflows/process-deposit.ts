@@ -1,10 +1,10 @@
 import { createWorkflow, transform, WorkflowData, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import type { DepositRecord } from "../../protocol"
-import type { DepositApplication, DepositSource } from "../../modules/waas/deposits/apply-deposit"
-import { applyWaasDepositStep } from "./steps/apply-waas-deposit"
-import { captureSettledPaymentStep, type CaptureOutcome } from "./steps/capture-settled-payment"
-import { emitDepositEventsStep } from "./steps/emit-deposit-events"
-import { pullWaasDepositStep } from "./steps/pull-waas-deposit"
+import type { DepositRecord } from "../../../protocol"
+import type { DepositApplication, DepositSource } from "../../../modules/waas/deposits/apply-deposit"
+import { applyWaasDepositStep } from "../steps/apply-waas-deposit"
+import { captureSettledPaymentStep, type CaptureOutcome } from "../steps/capture-settled-payment"
+import { emitDepositEventsStep } from "../steps/emit-deposit-events"
+import { pullWaasDepositStep } from "../steps/pull-waas-deposit"
 
 export interface ProcessWaasDepositInput {
   /** the WaaS deposit id to pull (a callback's hint); ignored when `record` is given */

@@ -1,6 +1,6 @@
 import { createWorkflow, transform, WorkflowData, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
-import { claimWaasCallbackStep } from "./steps/claim-waas-callback"
-import { completeWaasCallbackStep } from "./steps/complete-waas-callback"
+import { claimWaasCallbackStep } from "../steps/claim-waas-callback"
+import { completeWaasCallbackStep } from "../steps/complete-waas-callback"
 import { processWaasDepositWorkflow } from "./process-deposit"
 
 export interface ProcessWaasCallbackResult {

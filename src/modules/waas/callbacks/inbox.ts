@@ -1,0 +1,82 @@
+import type { Context } from "@medusajs/framework/types"
+import type { KeyObject } from "node:crypto"
+import { loadPublicKey, Notification } from "../../../protocol"
+import type { ModuleDeps } from "../module-context"
+import {
+  CallbackSide,
+  claimCallbackRow,
+  ClaimedCallback,
+  completeCallbackRow,
+  listPendingCallbackIds,
+  recordCallbackRow,
+  RecordedCallback,
+  releaseCallbackRow,
+  reopenCallbackRow,
+} from "./inbox-sql"
+
+/** how long a processor may hold a callback before another one may take it over */
+const CALLBACK_LEASE_SECONDS = 60
+
+export interface CallbackCheck {
+  appId: string
+  waasPublicKey: KeyObject
+  decimalsOf(symbol: string): number | undefined
+}
+
+/** The callback inbox: what the notify route records before it answers, and what processors claim. */
+export class CallbackInbox {
+  private waasKey: KeyObject | null = null
+
+  constructor(private readonly deps: ModuleDeps) {}
+
+  /** What the notify route checks a callback against: the app_id, the WaaS public key, the coins' decimals. */
+  callbackCheck(): CallbackCheck {
+    const { options } = this.deps
+    this.waasKey ??= loadPublicKey(options.waasPublicKey)
+    return {
+      appId: options.appId,
+      waasPublicKey: this.waasKey,
+      decimalsOf: (symbol) => options.coins.find((c) => c.symbol === symbol)?.decimals,
+    }
+  }
+
+  /**
+   * Records a verified notification in the inbox, durably, before the route answers SUCCESS: one row per
+   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. The lock timeout bounds how
+   * long a blocked table can hold the WaaS's connection: it then gets a FAILURE and retries later.
+   */
+  async record(notification: Notification, sharedContext: Context = {}): Promise<RecordedCallback> {
+    return this.deps.db.transaction(async (db) => {
+      await db.raw("SET LOCAL lock_timeout = '3s'")
+      const { side, id, status } = notification
+      return recordCallbackRow(db, {
+        side,
+        waasId: String(id),
+        status,
+        payload: notification as unknown as Record<string, unknown>,
+        now: this.deps.now(),
+      })
+    }, sharedContext)
+  }
+
+  async claim(id: string, side: CallbackSide, sharedContext: Context = {}): Promise<ClaimedCallback | null> {
+    return this.deps.db.read((db) => claimCallbackRow(db, { id, side, leaseSeconds: CALLBACK_LEASE_SECONDS }), sharedContext)
+  }
+
+  async complete(id: string, seenCount: number, outcome: string, sharedContext: Context = {}): Promise<{ more: boolean }> {
+    return this.deps.db.read((db) => completeCallbackRow(db, { id, seenCount, outcome }), sharedContext)
+  }
+
+  async release(id: string, error: string | null, sharedContext: Context = {}): Promise<void> {
+    await this.deps.db.read((db) => releaseCallbackRow(db, { id, error }), sharedContext)
+  }
+
+  async listPending(side: CallbackSide, limit: number, sharedContext: Context = {}): Promise<string[]> {
+    return this.deps.db.read((db) => listPendingCallbackIds(db, { side, limit }), sharedContext)
+  }
+
+  /** Makes a processed callback pending again (an admin's re-run). false when it does not exist. */
+  async reopen(id: string, sharedContext: Context = {}): Promise<boolean> {
+    return this.deps.db.read((db) => reopenCallbackRow(db, id), sharedContext)
+  }
+}

@@ -1,0 +1,41 @@
+import type { Context } from "@medusajs/framework/types"
+import { withAdvisoryLock } from "../db-context"
+import type { ModuleDeps } from "../module-context"
+import { advanceCursor, isCursorDue, readCursor, touchCursor } from "./cursor-sql"
+
+/** key of the Postgres advisory lock that keeps two instances from polling deposits at once */
+const DEPOSIT_POLL_LOCK_KEY = "medusa-plugin-waas:poll-deposits"
+/** the sync cursor of syncDepositList (waas_sync_cursor.name) */
+const DEPOSIT_CURSOR = "deposits"
+
+/** The deposit poller's shared state: its lock across instances, its interval and its syncDepositList cursor. */
+export class DepositPollState {
+  constructor(private readonly deps: ModuleDeps) {}
+
+  /**
+   * Runs `fn` while holding the poll's advisory lock; false (without running it) when another instance
+   * holds it. A crashed poller releases the lock with its connection.
+   */
+  async withLock(fn: () => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
+    const result = await this.deps.db.read((db) => withAdvisoryLock(db, DEPOSIT_POLL_LOCK_KEY, fn), sharedContext)
+    return result.acquired
+  }
+
+  async isDue(sharedContext: Context = {}): Promise<boolean> {
+    const seconds = this.deps.options.depositPollIntervalSeconds
+    return this.deps.db.read((db) => isCursorDue(db, DEPOSIT_CURSOR, seconds), sharedContext)
+  }
+
+  async markRun(sharedContext: Context = {}): Promise<void> {
+    await this.deps.db.read((db) => touchCursor(db, DEPOSIT_CURSOR), sharedContext)
+  }
+
+  async cursor(sharedContext: Context = {}): Promise<string> {
+    return this.deps.db.read((db) => readCursor(db, DEPOSIT_CURSOR), sharedContext)
+  }
+
+  /** Moves the syncDepositList cursor forward from `from` (compare-and-set); only after a page is applied. */
+  async advance(from: string, to: string, sharedContext: Context = {}): Promise<void> {
+    await this.deps.db.read((db) => advanceCursor(db, DEPOSIT_CURSOR, from, to), sharedContext)
+  }
+}

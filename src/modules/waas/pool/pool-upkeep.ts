@@ -1,0 +1,80 @@
+import type { Context } from "@medusajs/framework/types"
+import { withAdvisoryLock } from "../db-context"
+import type { ModuleDeps } from "../module-context"
+import type { PoolStats } from "../types"
+import { countAccounts } from "./account-sql"
+import { coolingUntil, quarantineTarget } from "./address-release"
+import { POOL_ADDRESS_STATUSES, PoolAddressStatus } from "./address-states"
+import { countAddressesByStatus, endCooling, releaseAddressesAfterMonitoring } from "./pool-sql"
+import { provisionerFor } from "./provisioner"
+import { refillCoins, RefillReport } from "./refill"
+
+/** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
+const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
+
+/** The pool's upkeep, for the jobs and the admin: refill, the addresses' return after quarantine, counts. */
+export class PoolUpkeep {
+  constructor(private readonly deps: ModuleDeps) {}
+
+  /**
+   * Tops every enabled coin (or the given ones) up to its low watermark. Only one run at a time does
+   * work: a Postgres advisory lock makes a concurrent run return `skipped`. Correctness does not depend
+   * on the lock: unique emails, one address per account and unique (symbol, address) keep even
+   * overlapping runs from duplicating anything.
+   */
+  async refillPool(opts: { symbols?: string[] }, sharedContext: Context = {}): Promise<RefillReport> {
+    const { options, logger } = this.deps
+    return this.deps.db.read(async (db) => {
+      const coins = options.coins.filter((c) => c.enabled && (!opts.symbols || opts.symbols.includes(c.symbol)))
+      const run = async () =>
+        refillCoins({ db, coins, provisioner: provisionerFor(this.deps, db), userCap: options.userCap, logger })
+      const result = await withAdvisoryLock(db, REFILL_LOCK_KEY, run)
+      if (result.acquired) return result.value
+      return {
+        skipped: "another refill run holds the lock",
+        users: { count: await countAccounts(db), cap: options.userCap },
+        coins: [],
+      }
+    }, sharedContext)
+  }
+
+  /**
+   * Address upkeep after payments: addresses of payments past monitor_until go into quarantine (cooling)
+   * or retirement (addressReuse "never"); cooled addresses whose quarantine is over become available.
+   */
+  async releaseCooledAddresses(
+    now: Date,
+    sharedContext: Context = {},
+  ): Promise<{ cooling: number; retired: number; available: number }> {
+    const reuse = this.deps.options.addressReuse
+    const target = quarantineTarget(reuse)
+    return this.deps.db.read(async (db) => {
+      const moved = await releaseAddressesAfterMonitoring(db, {
+        now,
+        to: target,
+        coolingUntil: target === "cooling" ? coolingUntil(reuse, now) : null,
+      })
+      const ended = await endCooling(db, { now, to: target === "cooling" ? "available" : "retired" })
+      return {
+        cooling: target === "cooling" ? moved : 0,
+        retired: target === "retired" ? moved + ended : 0,
+        available: target === "cooling" ? ended : 0,
+      }
+    }, sharedContext)
+  }
+
+  async poolStats(sharedContext: Context = {}): Promise<PoolStats> {
+    const { options } = this.deps
+    return this.deps.db.read(async (db) => {
+      const counts = await countAddressesByStatus(db)
+      const symbols = new Set([...options.coins.map((c) => c.symbol), ...counts.map((c) => c.symbol)])
+      const coins = [...symbols].map((symbol) => {
+        const coin = options.coins.find((c) => c.symbol === symbol)
+        const byStatus = Object.fromEntries(POOL_ADDRESS_STATUSES.map((s) => [s, 0])) as Record<PoolAddressStatus, number>
+        for (const c of counts) if (c.symbol === symbol) byStatus[c.status] = c.count
+        return { symbol, enabled: coin?.enabled ?? false, low_watermark: coin?.poolLowWatermark ?? 0, ...byStatus }
+      })
+      return { coins, users: { count: await countAccounts(db), cap: options.userCap } }
+    }, sharedContext)
+  }
+}
