@@ -22,7 +22,7 @@ import {
   PublicPayment,
 } from "../helpers/deposits"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
+import { completeCart, prepareCart, startCryptoPaymentSession, StoreApiError, Storefront } from "../helpers/storefront"
 
 jest.setTimeout(180_000)
 
@@ -379,6 +379,51 @@ medusaIntegrationTestRunner({
       expect(rerun.status).toBe(200)
       expect(rerun.body).toMatchObject({ error: null, callback: { id: entry.id, last_error: null }, outcome: expect.stringContaining("credited → credited") })
       expect(await ledgerSnapshot(db())).toEqual(before)
+    })
+
+    it("a transfer still confirming at expiry: the payment waits for it, a new session is refused, and it pays on time", async () => {
+      const store = storefront()
+      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
+      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
+      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
+      if (!session) throw new Error("no WaaS payment session")
+      const payment = await storeView(session.id)
+
+      // the transfer is on chain before expiry (WaaS status 0), then the quote's lifetime runs out
+      // (the WaaS notifies once a deposit is final: the poller is what sees it this early)
+      const depositId = payer().sendUnconfirmed(payment.address, payment.amount_due)
+      await runDepositPoll(container(), { force: true })
+      await db().raw(`UPDATE waas_crypto_payment SET expires_at = ? WHERE payment_session_id = ?`, [new Date(sim().clock.now()), session.id])
+      await waas().expireStalePayments(new Date(Math.max(Date.now(), sim().clock.now()) + 1000))
+      const confirming = await storefront().get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment.extend({ payment_detected: z.boolean(), message: z.string(), amount_pending: z.string() }) }))
+      expect(confirming.data.payment).toMatchObject({
+        status: "awaiting_payment",
+        amount_pending: payment.amount_due,
+        payment_detected: true,
+        message: "Payment detected, waiting for confirmations",
+      })
+
+      // the storefront's only recovery used to be a new session, which canceled this payment and asked again
+      const again = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL).then(
+        () => null,
+        (e: unknown) => e as StoreApiError,
+      )
+      // refused: Medusa keeps the old session because the provider refuses to delete it
+      expect(again).toBeInstanceOf(StoreApiError)
+      const sessions = await rows<{ id: string }>(db(), `SELECT id FROM payment_session WHERE payment_collection_id = ? AND deleted_at IS NULL`, [paymentCollection.id])
+      expect(sessions.map((s) => s.id)).toContain(session.id)
+      expect(await storeView(session.id)).toMatchObject({ status: "awaiting_payment", address: payment.address })
+
+      // final after expiry, judged by when it was made: paid, and the order can be placed and captured
+      sim().control.confirmDeposit(depositId, 12)
+      await waitFor("the confirmed deposit", async () => (await storeView(session.id)).status === "paid")
+      const completed = await completeCart(store, cart.id)
+      const p = await waitFor("the Medusa capture", async () => {
+        const v = await adminByOrder(completed.data.order.id)
+        return v.crypto_payment.medusa_captured_at ? v : null
+      })
+      expect(p.crypto_payment).toMatchObject({ status: "paid", amount_received: payment.amount_due, amount_pending: "0" })
+      expect(p.deposits.map((d) => [d.status, d.timing])).toEqual([["credited", "on_time"]])
     })
   },
 })

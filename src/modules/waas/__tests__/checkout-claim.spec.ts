@@ -228,18 +228,16 @@ moduleIntegrationTestRunner<WaasModuleService>({
         ).rejects.toThrow(/was canceled; start a new payment session/)
       })
 
-      it("quarantines the address instead when a deposit was already seen", async () => {
+      it("refuses while a deposit is on its way: the payment and its address stay with the shopper's money", async () => {
         await seedPool(service, "USDTERC20", 1)
         const payment = await service.createPaymentForSession({ session_id: "payses_seen", amount: 5, currency_code: "usd" })
         // a transfer to its address is on chain, not yet confirmed
         await service.applyDeposit(depositRecord(payment, { amount: "1.5", status: 0, confirmations: 3 }), "poll")
         expect((await service.retrievePaymentBySession("payses_seen"))?.amount_pending).toBe("1.5")
-        const before = Date.now()
-        await service.releasePaymentForSession("payses_seen")
+        await expect(service.releasePaymentForSession("payses_seen")).rejects.toThrow(/already detected for this cart/)
         const [address] = await service.listPoolAddresses({ id: payment.pool_address_id })
-        expect(address.status).toBe("cooling")
-        expect(address.crypto_payment_id).toBe(payment.id)
-        expect(new Date(address.cooling_until!).getTime()).toBeGreaterThanOrEqual(before + 7 * 86_400_000)
+        expect(address).toMatchObject({ status: "assigned", crypto_payment_id: payment.id })
+        expect((await service.retrievePaymentBySession("payses_seen"))?.status).toBe("awaiting_payment")
       })
     })
 
@@ -394,6 +392,8 @@ moduleIntegrationTestRunner<WaasModuleService>({
           amount_due: "12.5",
           amount_received: "0",
           amount_pending: "0",
+          payment_detected: false,
+          message: "Waiting for your payment",
           amount_remaining: "12.5",
           expires_at: new Date(p.expires_at).toISOString(),
           payment_uri: `ethereum:${USDT_CONTRACT}@1/transfer?address=${p.address}&uint256=12500000`,

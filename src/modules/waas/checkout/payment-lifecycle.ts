@@ -5,9 +5,24 @@ import type { ModuleDeps, PaymentRows } from "../module-context"
 import { releaseTarget } from "../pool/address-release"
 import { PAYMENT_TABLE, releaseHeldAddress, statusList } from "../pool/pool-sql"
 import type { CryptoPaymentDTO } from "../types"
+import { isSettled } from "../deposits/outcome"
 import type { Coins } from "./coins"
+import { depositSeen } from "./payment-amounts"
 import { CryptoPaymentMachine, CryptoPaymentStatus } from "./payment-states"
 import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
+
+/** What a storefront is told when it tries to replace or cancel a payment the shopper has already sent money to. */
+export const PAYMENT_DETECTED_MESSAGE =
+  "a payment was already detected for this cart and is waiting for confirmations; it cannot be replaced or " +
+  "canceled until the WaaS confirms or fails it"
+
+/**
+ * Money has been seen for the payment (credited or still confirming) and it is not settled: replacing or
+ * canceling it would orphan that money. A settled payment is no longer the session's business.
+ */
+function moneyOnTheWay(payment: CryptoPaymentDTO): boolean {
+  return depositSeen(payment) && !isSettled(payment.status)
+}
 
 /** A crypto payment after its claim: read by session, tied to its order, released, expired. */
 export class PaymentLifecycle {
@@ -41,6 +56,11 @@ export class PaymentLifecycle {
     await this.deps.db.transaction(async (db, ctx) => {
       const payment = await this.lockBySession(db, session_id, ctx)
       if (!payment || payment.status === "canceled") return
+      if (moneyOnTheWay(payment)) {
+        // the shopper has paid (or begun to): a new session would ask for the money again and leave this
+        // transfer with nobody to credit. Refusing keeps Medusa's session, so the storefront waits instead.
+        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, PAYMENT_DETECTED_MESSAGE)
+      }
       if (!CryptoPaymentMachine.can(payment.status, "canceled")) {
         this.deps.logger.info(`medusa-plugin-waas: session ${session_id} removed; its payment is ${payment.status} and stays so`)
         return
@@ -80,14 +100,18 @@ export class PaymentLifecycle {
    */
   async expireStalePayments(now: Date, sharedContext: Context = {}): Promise<{ expired: number }> {
     // only a payment nothing has arrived for expires here; late_held also may become expired, but only
-    // by an admin's decision on its held deposit (deposits/apply-deposit.ts)
+    // by an admin's decision on its held deposit (deposits/apply-deposit.ts). A payment with a transfer
+    // still confirming does not expire: that transfer was seen before expiry and is judged by when it
+    // was made once it is final (deposits/outcome.ts classifyTiming). The deposit path holds the payment's
+    // row lock while it writes amount_pending, and this UPDATE re-checks its WHERE after waiting for it.
     const sources: CryptoPaymentStatus[] = ["awaiting_payment"]
     for (const from of sources) CryptoPaymentMachine.assertTransition(from, "expired")
     const result = await this.deps.db.read(
       (db) =>
         db.raw<{ rowCount: number }>(
           `UPDATE ${PAYMENT_TABLE} SET status = 'expired', updated_at = :now
-            WHERE status IN (${statusList(sources)}) AND expires_at <= :now AND deleted_at IS NULL`,
+            WHERE status IN (${statusList(sources)}) AND expires_at <= :now AND deleted_at IS NULL
+              AND amount_pending::numeric = 0 AND amount_received::numeric = 0`,
           { now },
         ),
       sharedContext,

@@ -2,6 +2,7 @@ import { ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
 import type { CoinConfig } from "../options"
 import { buildExplorerUrl, buildPaymentUri } from "./payment-uri"
 import type { CryptoPaymentStatus } from "./payment-states"
+import { PAYMENT_VIEW_MESSAGES } from "./view-messages"
 
 /**
  * What a shopper (and the storefront) may see of a crypto payment. Built field by field from an allow-list:
@@ -21,6 +22,10 @@ export interface CryptoPaymentPublicView {
   amount_received: string
   /** seen on chain for this payment but not final at the WaaS yet (confirmations, compliance review) */
   amount_pending: string
+  /** money was seen on chain for this payment and is not final yet: the shopper should wait, not pay again */
+  payment_detected: boolean
+  /** the state in a sentence for the shopper (view-messages.ts) */
+  message: string
   /** what is still owed; 0 once paid (also when paid within the underpayment tolerance) */
   amount_remaining: string
   /** ISO-8601 */
@@ -48,6 +53,8 @@ export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | un
   const received = parseDecimal(payment.amount_received)
   const settled = payment.status === "paid" || payment.status === "overpaid"
   const remaining = settled ? new ExactDecimal(0) : due.minus(received)
+  const pending = parseDecimal(payment.amount_pending)
+  const detected = !settled && payment.status !== "canceled" && !pending.isZero()
   return {
     session_id: payment.payment_session_id,
     status: payment.status,
@@ -57,7 +64,9 @@ export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | un
     memo: payment.memo ?? null,
     amount_due: formatDecimal(due),
     amount_received: formatDecimal(received),
-    amount_pending: formatDecimal(parseDecimal(payment.amount_pending)),
+    amount_pending: formatDecimal(pending),
+    payment_detected: detected,
+    message: PAYMENT_VIEW_MESSAGES[detected ? "detected" : payment.status],
     amount_remaining: formatDecimal(remaining.isNegative() ? 0 : remaining),
     expires_at: new Date(payment.expires_at).toISOString(),
     payment_uri: buildPaymentUri({

@@ -48,6 +48,8 @@ moduleIntegrationTestRunner<WaasModuleService>({
           "amount_pending",
           "amount_received",
           "amount_remaining",
+          "message",
+          "payment_detected",
           "expires_at",
           "explorer_url",
           "memo",
