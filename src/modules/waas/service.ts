@@ -69,6 +69,7 @@ import { AccountProvisioner } from "./pool/provisioner"
 import { refillCoins, RefillReport } from "./pool/refill"
 import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
 import { Clock, computeAmountDue, createRateSource, RateSource } from "./rates"
+import { newSessionBinding } from "./session-binding"
 import { CryptoPaymentMachine, CryptoPaymentStatus, POOL_ADDRESS_STATUSES, PoolAddressStatus } from "./state-machines"
 import { GuardedField, guardStatusWrites, LEDGER_FIELDS, LEDGER_METHODS, refuseLedgerMethod, STATUS_FIELD } from "./status-write-guard"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
@@ -590,6 +591,7 @@ export default class WaasModuleService extends MedusaService({
         status: "awaiting_payment",
         amount_received: "0",
         amount_pending: "0",
+        session_binding: newSessionBinding(),
       },
       sharedContext,
     )
