@@ -177,5 +177,28 @@ medusaIntegrationTestRunner({
       // and the victim can still pay: the deposit is credited to their order
       await payAndSeeOrderPaid(victim.sessionId, victim.orderId)
     })
+
+    it("a quote that expired after the order was placed: a new payment session on the order's collection quotes afresh, and pays the order", async () => {
+      const placed = await placeOrder()
+      // the quote runs out (by the store's clock) before anything arrives
+      const expiredAt = new Date(Date.now() - 60_000)
+      await db().raw(`UPDATE waas_crypto_payment SET expires_at = ? WHERE payment_session_id = ?`, [expiredAt, placed.sessionId])
+      await waas().expireStalePayments()
+      expect(await view(placed.sessionId)).toMatchObject({ status: "expired" })
+
+      // what the storefront does (README, "an expired quote"): the same call as at checkout, on the same
+      // payment collection; Medusa replaces the session, the provider cancels the expired quote
+      const renewed = await startCryptoPaymentSession(storefront(), placed.paymentCollectionId, SYMBOL)
+      const sessions = renewed.data.payment_collection.payment_sessions ?? []
+      expect(sessions.map((s) => s.provider_id)).toEqual([WAAS_PROVIDER_ID])
+      const fresh = sessions[0]
+      expect(fresh.id).not.toBe(placed.sessionId)
+      const quote = await view(fresh.id)
+      expect(quote).toMatchObject({ session_id: fresh.id, status: "awaiting_payment", amount_received: "0" })
+      expect(Date.parse(String(fresh.data.expires_at))).toBeGreaterThan(Date.now())
+      expect((await waas().retrievePaymentBySession(placed.sessionId))?.status).toBe("canceled")
+
+      await payAndSeeOrderPaid(fresh.id, placed.orderId)
+    })
   },
 })

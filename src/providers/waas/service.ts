@@ -102,21 +102,28 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
     return { id: payment.id, status: PaymentSessionStatus.PENDING, data: sessionData(waas, payment) }
   }
 
-  /** Re-quotes when the amount, the currency or the coin changed, or the quote expired; else returns it as is. */
+  /**
+   * Medusa 2.21 never calls this: no store, admin or core flow calls the payment module's
+   * updatePaymentSession (a cart whose total changes has its sessions deleted instead). A quote is renewed
+   * by a new payment session on the same payment collection (README), so a call asking for another amount,
+   * currency or coin is refused with that advice; any other returns the session's current data.
+   */
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
     const data = readSessionData(input.data)
-    const waas = this.waas()
     const current = this.paymentOrThrow("updatePayment", await this.resolve("updatePayment", input, { medusaNamesSession: false }))
-    const symbol = data.symbol ?? current.symbol
     const unchanged =
-      current.status === "awaiting_payment" &&
-      symbol === current.symbol &&
+      (data.symbol ?? current.symbol) === current.symbol &&
       input.currency_code.toLowerCase() === current.currency_code &&
       MathBN.eq(fiatAmountOf(current), input.amount)
-    const payment = unchanged
-      ? current
-      : await waas.requotePayment({ session_id: current.payment_session_id, amount: input.amount, currency_code: input.currency_code, symbol })
-    return { status: PaymentSessionStatus.PENDING, data: sessionData(waas, payment) }
+    if (!unchanged) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        "medusa-plugin-waas: a crypto quote is not changed in place; for a new amount, currency or coin, or after " +
+          "the quote expired, start a new payment session (POST /store/payment-collections/:id/payment-sessions)",
+      )
+    }
+    // no status: Medusa keeps the session's own
+    return { data: sessionData(this.waas(), current) }
   }
 
   /**

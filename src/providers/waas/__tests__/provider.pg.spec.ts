@@ -107,29 +107,33 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const payment = await service.retrievePaymentBySession("payses_exp")
       await service.expireStalePayments(new Date(new Date(payment!.expires_at).getTime() + 1))
       expect((await p.authorizePayment({ data })).status).toBe(PaymentSessionStatus.ERROR)
-      // re-quoting (updatePayment) revives it
-      const updated = await p.updatePayment({ data, amount: 20, currency_code: "usd" })
-      expect(updated.data).toMatchObject({ status: "awaiting_payment" })
-      expect((await p.authorizePayment({ data: updated.data })).status).toBe(PaymentSessionStatus.PENDING_AUTHORIZATION)
+      // nothing revives it in place: updatePayment refuses (the storefront starts a new payment session)
+      await expect(p.updatePayment({ data, amount: 20, currency_code: "usd" })).resolves.toMatchObject({ data: { status: "expired" } })
     })
 
-    it("updatePayment keeps an unchanged quote and re-quotes a new amount or coin", async () => {
+    it("updatePayment (never called by Medusa 2.21) changes no quote: the same one comes back, a change is refused", async () => {
       await seedPool(service, "USDTERC20", 1)
-      await seedPool(service, "ETH", 1)
       const p = provider()
       const first = await p.initiatePayment({ amount: "30.00", currency_code: "usd", data: { session_id: "payses_up" } })
       const same = await p.updatePayment({ data: first.data, amount: 30, currency_code: "USD" })
-      expect(same.data).toEqual(first.data)
+      expect(same).toEqual({ data: first.data })
 
-      const more = await p.updatePayment({ data: first.data, amount: 45, currency_code: "usd" })
-      expect(more.data).toMatchObject({ amount_due: "45", address: first.data!.address })
-
-      const eth = await p.updatePayment({ data: { ...more.data, symbol: "ETH" }, amount: 45, currency_code: "usd" })
-      expect(eth.data).toMatchObject({ symbol: "ETH", amount_due: "0.015" })
-      expect(eth.data!.address).not.toBe(first.data!.address)
-      // the USDT address the shopper saw is let go, but kept out of the pool until that quote's window closes
-      const [old] = await service.listPoolAddresses({ address: first.data!.address as string, symbol: "USDTERC20" })
-      expect(old).toMatchObject({ status: "cooling" })
+      for (const change of [
+        { data: first.data, amount: 45, currency_code: "usd" },
+        { data: first.data, amount: 30, currency_code: "eur" },
+        { data: { ...first.data, symbol: "ETH" }, amount: 30, currency_code: "usd" },
+      ]) {
+        await expect(p.updatePayment(change)).rejects.toMatchObject({
+          type: MedusaError.Types.NOT_ALLOWED,
+          message: expect.stringContaining("start a new payment session (POST /store/payment-collections/:id/payment-sessions)"),
+        })
+      }
+      const stored = await service.retrievePaymentBySession("payses_up")
+      expect(stored).toMatchObject({ amount_due: "30", symbol: "USDTERC20", address: first.data!.address })
+      // like every call that gets data alone, it needs the session's binding
+      await expect(p.updatePayment({ data: { session_id: "payses_up" }, amount: 30, currency_code: "usd" })).rejects.toMatchObject({
+        type: MedusaError.Types.NOT_ALLOWED,
+      })
     })
 
     it("deletePayment and cancelPayment release the address; deleting twice is harmless", async () => {
