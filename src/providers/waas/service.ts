@@ -33,7 +33,7 @@ import { WAAS_MODULE } from "../../modules/waas"
 import { parseWaasOptions } from "../../modules/waas/options"
 import type WaasModuleService from "../../modules/waas/service"
 import type { CryptoPaymentDTO } from "../../modules/waas/service"
-import { decideByBinding, decideByMedusa, readSessionData, refusalMessage, type SessionDecision } from "./session-claim"
+import { decideByBinding, decideByMedusa, readSessionData, refusalMessage, SessionData, type SessionDecision } from "./session-claim"
 import { sessionStatusFor } from "./status-map"
 
 /** What a call may act on: a session's crypto payment (null when the module has none), nothing, or a refusal. */
@@ -212,6 +212,12 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
 
   /** delete and cancel: release what the call may act on; nothing for data naming no session or a refused one */
   private async release(method: string, input: { data?: Record<string, unknown>; context?: { idempotency_key?: string } }) {
+    // data this provider never wrote (a storefront's, as Medusa hands it over) may be malformed: refused,
+    // like data naming another session, rather than thrown at Medusa's cleanup
+    if (!SessionData.safeParse(input.data ?? {}).success) {
+      this.logger().warn(`medusa-plugin-waas: ${method} refused: its data has a malformed session_id, session_binding or symbol; nothing was touched`)
+      return
+    }
     // Data naming no session (Medusa's cleanup after a failed creation passes the storefront's data, which
     // normally has none): nothing is known to release, and the payment simply expires.
     const resolved = await this.resolve(method, input, { medusaNamesSession: false })

@@ -197,6 +197,13 @@ moduleIntegrationTestRunner<WaasModuleService>({
           expect(line).not.toContain(String(victim.session_binding))
         }
 
+        // malformed data (a storefront's, never this provider's) is refused the same way, not thrown at Medusa
+        providerLog.clear()
+        await expect(p.deletePayment({ data: { session_id: 42 } })).resolves.toEqual({ data: { session_id: 42 } })
+        expect(providerLog.lines.warn).toEqual([
+          "medusa-plugin-waas: deletePayment refused: its data has a malformed session_id, session_binding or symbol; nothing was touched",
+        ])
+
         // the attacker's own data still releases the attacker's own payment
         await p.deletePayment({ data: attacker })
         expect((await service.retrievePaymentBySession("payses_attacker"))?.status).toBe("canceled")
