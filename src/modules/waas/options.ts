@@ -177,6 +177,24 @@ function canLoad(load: () => unknown): boolean {
   }
 }
 
+/**
+ * How long an address a shopper has seen stays out of the pool, at the least, while addresses are reused.
+ * A deposit belongs to the payment that held its address when the WaaS recorded it, so a transfer the
+ * previous shopper makes once the address is back in someone else's checkout is credited to that next
+ * shopper. These floors cover the transfers that come soon after: a repeated send, a wallet's retry, a
+ * transaction the WaaS records only at its first confirmation (tens of minutes on Bitcoin when fees are low),
+ * and a few minutes of clock difference between the WaaS and the store. Later ones are what the default week
+ * of quarantine is for; `{ mode: "never" }` removes the risk altogether.
+ */
+export const MIN_QUARANTINE_SECONDS = 3_600
+/**
+ * An address whose payment session was replaced before anything arrived rests only until its quote's
+ * monitoring window closes (no quarantine follows), so in reuse mode the window needs a floor of its own.
+ */
+export const MIN_REUSE_MONITORING_WINDOW_SECONDS = 900
+
+const NEXT_SHOPPER_RISK = "a transfer its previous shopper makes after that would be credited to the next shopper's order"
+
 /** Cross-field rules, each reported on the option a person has to change. */
 const OptionsSchema = OptionsObject.superRefine((o, ctx) => {
   const seen = new Map<string, number>()
@@ -204,6 +222,26 @@ const OptionsSchema = OptionsObject.superRefine((o, ctx) => {
       path: ["defaultCoin"],
       message: `expected the symbol of an enabled coin (${enabled.map((c) => c.symbol).join(", ") || "none enabled"})`,
     })
+  }
+  if (o.addressReuse.mode === "quarantine") {
+    if (o.addressReuse.quarantineSeconds < MIN_QUARANTINE_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["addressReuse", "quarantineSeconds"],
+        message:
+          `expected at least ${MIN_QUARANTINE_SECONDS} (1 hour): an address goes back to the pool when its quarantine ends, ` +
+          `and ${NEXT_SHOPPER_RISK}; use { mode: "never" } to never reuse an address`,
+      })
+    } else if (o.monitoringWindowSeconds < MIN_REUSE_MONITORING_WINDOW_SECONDS) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["monitoringWindowSeconds"],
+        message:
+          `expected at least ${MIN_REUSE_MONITORING_WINDOW_SECONDS} (15 minutes) while addresses are reused: the address of a ` +
+          `replaced payment session goes back to the pool when this window closes, and ${NEXT_SHOPPER_RISK}; ` +
+          `or set addressReuse to { mode: "never" }`,
+      })
+    }
   }
   if (o.rateSource.type === "http" && !o.rateSource.url.includes("{symbol}")) {
     ctx.addIssue({ code: "custom", path: ["rateSource", "url"], message: "expected a URL template containing {symbol}" })

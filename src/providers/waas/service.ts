@@ -28,22 +28,19 @@ import {
   PaymentActions,
   PaymentSessionStatus,
 } from "@medusajs/framework/utils"
-import { z } from "zod"
+import type { Logger } from "@medusajs/framework/types"
 import { WAAS_MODULE } from "../../modules/waas"
 import { parseWaasOptions } from "../../modules/waas/options"
 import type WaasModuleService from "../../modules/waas/service"
 import type { CryptoPaymentDTO } from "../../modules/waas/service"
+import { decideByBinding, decideByMedusa, readSessionData, refusalMessage, SessionData, type SessionDecision } from "./session-claim"
 import { sessionStatusFor } from "./status-map"
 
-/**
- * What the provider reads from a session's `data`: the session id Medusa put there (initiatePayment) and
- * our public view keeps, and the coin the storefront chose. Anything else in `data` is ignored; in
- * particular nothing in it is ever taken as proof of payment (the storefront can write to it).
- */
-const SessionData = z.looseObject({
-  session_id: z.string().min(1).optional(),
-  symbol: z.string().min(1).max(64).optional(),
-})
+/** What a call may act on: a session's crypto payment (null when the module has none), nothing, or a refusal. */
+type Resolved =
+  | { kind: "payment"; sessionId: string; payment: CryptoPaymentDTO | null }
+  | { kind: "none" }
+  | Extract<SessionDecision, { kind: "refused" }>
 
 const MISSING_MODULE =
   'medusa-plugin-waas: the "waas" payment provider cannot reach the "waas" module. In medusa-config, add ' +
@@ -52,7 +49,9 @@ const MISSING_MODULE =
 
 /**
  * The Medusa payment provider `pp_waas_waas`. Thin: every decision is the `waas` module's; this class maps
- * Medusa's payment-session calls onto it and our statuses onto Medusa's. It returns public fields only.
+ * Medusa's payment-session calls onto it and our statuses onto Medusa's. It returns public fields only,
+ * plus the session's binding, and acts only on the session Medusa names or whose binding the data carries
+ * (session-claim.ts): a storefront can write any session id into a session's data.
  */
 export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<string, unknown>> {
   static identifier = "waas"
@@ -85,11 +84,14 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
   }
 
   async initiatePayment(input: InitiatePaymentInput): Promise<InitiatePaymentOutput> {
-    const data = readData(input.data)
-    const sessionId = data.session_id ?? input.context?.idempotency_key
-    if (!sessionId) {
+    const data = readSessionData(input.data)
+    // Both are Medusa's: it writes the new session's id into data.session_id, over whatever the storefront
+    // put there, and passes it as the idempotency key. They can only disagree when a caller forged one.
+    const medusaSessionId = input.context?.idempotency_key ?? data.session_id
+    if (!medusaSessionId) {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "medusa-plugin-waas: initiatePayment needs the payment session id")
     }
+    const sessionId = this.sessionOrThrow("initiatePayment", decideByMedusa(medusaSessionId, data))
     const waas = this.waas()
     const payment = await waas.createPaymentForSession({
       session_id: sessionId,
@@ -97,54 +99,67 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
       currency_code: input.currency_code,
       symbol: data.symbol,
     })
-    return { id: payment.id, status: PaymentSessionStatus.PENDING, data: publicData(waas, payment) }
+    return { id: payment.id, status: PaymentSessionStatus.PENDING, data: sessionData(waas, payment) }
   }
 
-  /** Re-quotes when the amount, the currency or the coin changed, or the quote expired; else returns it as is. */
+  /**
+   * Medusa 2.21 never calls this: no store, admin or core flow calls the payment module's
+   * updatePaymentSession (a cart whose total changes has its sessions deleted instead). A quote is renewed
+   * by a new payment session on the same payment collection (README), so a call asking for another amount,
+   * currency or coin is refused with that advice; any other returns the session's current data.
+   */
   async updatePayment(input: UpdatePaymentInput): Promise<UpdatePaymentOutput> {
-    const data = readData(input.data)
-    const waas = this.waas()
-    const current = await this.requirePayment(data.session_id)
-    const symbol = data.symbol ?? current.symbol
+    const data = readSessionData(input.data)
+    const current = this.paymentOrThrow("updatePayment", await this.resolve("updatePayment", input, { medusaNamesSession: false }))
     const unchanged =
-      current.status === "awaiting_payment" &&
-      symbol === current.symbol &&
+      (data.symbol ?? current.symbol) === current.symbol &&
       input.currency_code.toLowerCase() === current.currency_code &&
       MathBN.eq(fiatAmountOf(current), input.amount)
-    const payment = unchanged
-      ? current
-      : await waas.requotePayment({ session_id: current.payment_session_id, amount: input.amount, currency_code: input.currency_code, symbol })
-    return { status: PaymentSessionStatus.PENDING, data: publicData(waas, payment) }
+    if (!unchanged) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        "medusa-plugin-waas: a crypto quote is not changed in place; for a new amount, currency or coin, or after " +
+          "the quote expired, start a new payment session (POST /store/payment-collections/:id/payment-sessions)",
+      )
+    }
+    // no status: Medusa keeps the session's own
+    return { data: sessionData(this.waas(), current) }
   }
 
+  /**
+   * Releases the session's payment. Medusa calls it with the stored session data when it deletes a session,
+   * and with the storefront's raw data when its own creation of a session failed; a session named there
+   * without its binding is refused (logged, nothing released). Never throws for that: Medusa deletes its row
+   * either way, and an error would only hide the error of the failed creation.
+   */
   async deletePayment(input: DeletePaymentInput): Promise<DeletePaymentOutput> {
-    const { session_id } = readData(input.data)
-    // Medusa's own cleanup after a failed session creation passes the storefront's data, without our
-    // session id: nothing is known to release then, and the payment simply expires.
-    if (session_id) await this.waas().releasePaymentForSession(session_id)
+    await this.release("deletePayment", input)
     return { data: input.data }
   }
 
   /** `captured` only when the module's record says paid; else `pending_authorization` (see status-map). */
   async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
-    const payment = await this.requirePayment(readData(input.data).session_id)
-    return { status: sessionStatusFor(payment.status), data: publicData(this.waas(), payment) }
+    const payment = this.paymentOrThrow("authorizePayment", await this.resolve("authorizePayment", input, { medusaNamesSession: true }))
+    return { status: sessionStatusFor(payment.status), data: sessionData(this.waas(), payment) }
   }
 
+  // Medusa 2.21 calls neither of these two; whoever does gets only a session whose binding the data carries.
   async getPaymentStatus(input: GetPaymentStatusInput): Promise<GetPaymentStatusOutput> {
-    const payment = await this.requirePayment(readData(input.data).session_id)
-    return { status: sessionStatusFor(payment.status), data: publicData(this.waas(), payment) }
+    const payment = this.paymentOrThrow("getPaymentStatus", await this.resolve("getPaymentStatus", input, { medusaNamesSession: false }))
+    return { status: sessionStatusFor(payment.status), data: sessionData(this.waas(), payment) }
   }
 
   async retrievePayment(input: RetrievePaymentInput): Promise<RetrievePaymentOutput> {
-    const payment = await this.requirePayment(readData(input.data).session_id)
-    return { data: publicData(this.waas(), payment) }
+    const payment = this.paymentOrThrow("retrievePayment", await this.resolve("retrievePayment", input, { medusaNamesSession: false }))
+    return { data: sessionData(this.waas(), payment) }
   }
 
-  /** Cancels the crypto payment and frees its address (same rules as deleting the session). */
+  /**
+   * Cancels the crypto payment and frees its address (same rules as deleting the session). Medusa passes
+   * the Payment's data (our authorizePayment output) and the Payment's id as the key, not the session's.
+   */
   async cancelPayment(input: CancelPaymentInput): Promise<CancelPaymentOutput> {
-    const { session_id } = readData(input.data)
-    if (session_id) await this.waas().releasePaymentForSession(session_id)
+    await this.release("cancelPayment", input)
     return { data: input.data }
   }
 
@@ -165,29 +180,89 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
     return { action: PaymentActions.NOT_SUPPORTED }
   }
 
-  private async requirePayment(sessionId: string | undefined): Promise<CryptoPaymentDTO> {
-    if (!sessionId) {
+  /**
+   * The session a call is about. `medusaNamesSession`: Medusa passes that session's id as the idempotency
+   * key on this call (authorizePayment); elsewhere the key means something else or is the caller's.
+   */
+  private async resolve(
+    method: string,
+    input: { data?: Record<string, unknown>; context?: { idempotency_key?: string } },
+    { medusaNamesSession }: { medusaNamesSession: boolean },
+  ): Promise<Resolved> {
+    const data = readSessionData(input.data)
+    const medusaSessionId = medusaNamesSession ? input.context?.idempotency_key : undefined
+    const waas = this.waas()
+    if (medusaSessionId) {
+      const decision = decideByMedusa(medusaSessionId, data)
+      if (decision.kind === "refused") return this.refused(method, decision)
+      return { kind: "payment", sessionId: medusaSessionId, payment: await waas.retrievePaymentBySession(medusaSessionId) }
+    }
+    if (!data.session_id) return { kind: "none" }
+    const named = await waas.retrievePaymentBySession(data.session_id)
+    if (!named) return { kind: "payment", sessionId: data.session_id, payment: null }
+    const decision = decideByBinding(data, named)
+    if (decision.kind === "refused") return this.refused(method, decision)
+    return { kind: "payment", sessionId: named.payment_session_id, payment: named }
+  }
+
+  private refused(method: string, refusal: Extract<SessionDecision, { kind: "refused" }>): Resolved {
+    this.logger().warn(refusalMessage(method, refusal))
+    return refusal
+  }
+
+  /** delete and cancel: release what the call may act on; nothing for data naming no session or a refused one */
+  private async release(method: string, input: { data?: Record<string, unknown>; context?: { idempotency_key?: string } }) {
+    // data this provider never wrote (a storefront's, as Medusa hands it over) may be malformed: refused,
+    // like data naming another session, rather than thrown at Medusa's cleanup
+    if (!SessionData.safeParse(input.data ?? {}).success) {
+      this.logger().warn(`medusa-plugin-waas: ${method} refused: its data has a malformed session_id, session_binding or symbol; nothing was touched`)
+      return
+    }
+    // Data naming no session (Medusa's cleanup after a failed creation passes the storefront's data, which
+    // normally has none): nothing is known to release, and the payment simply expires.
+    const resolved = await this.resolve(method, input, { medusaNamesSession: false })
+    if (resolved.kind === "payment" && resolved.payment) await this.waas().releasePaymentForSession(resolved.sessionId)
+  }
+
+  private paymentOrThrow(method: string, resolved: Resolved): CryptoPaymentDTO {
+    if (resolved.kind === "refused") throw new MedusaError(MedusaError.Types.NOT_ALLOWED, refusalMessage(method, resolved))
+    if (resolved.kind === "none") {
       throw new MedusaError(MedusaError.Types.INVALID_DATA, "medusa-plugin-waas: the payment session data has no session_id")
     }
-    const payment = await this.waas().retrievePaymentBySession(sessionId)
-    if (!payment) {
-      throw new MedusaError(MedusaError.Types.NOT_FOUND, `medusa-plugin-waas: no crypto payment for payment session ${sessionId}`)
+    if (!resolved.payment) {
+      throw new MedusaError(MedusaError.Types.NOT_FOUND, `medusa-plugin-waas: no crypto payment for payment session ${resolved.sessionId}`)
     }
-    return payment
+    return resolved.payment
+  }
+
+  private sessionOrThrow(method: string, decision: SessionDecision): string {
+    if (decision.kind === "refused") {
+      const message = refusalMessage(method, decision)
+      this.logger().warn(message)
+      throw new MedusaError(MedusaError.Types.NOT_ALLOWED, message)
+    }
+    return decision.sessionId
+  }
+
+  /** the payment module's logger (its container has one); the console where a bare container has none */
+  private logger(): Pick<Logger, "warn"> {
+    try {
+      const logger = this.container.logger as Logger | undefined
+      if (logger) return logger
+    } catch {
+      // an awilix cradle throws on an unregistered name
+    }
+    return console
   }
 }
 
-function readData(data: Record<string, unknown> | undefined): z.infer<typeof SessionData> {
-  const parsed = SessionData.safeParse(data ?? {})
-  if (!parsed.success) {
-    throw new MedusaError(MedusaError.Types.INVALID_DATA, "medusa-plugin-waas: session data has a malformed session_id or symbol")
-  }
-  return parsed.data
-}
-
-/** the session `data`: the public view as a plain record */
-function publicData(waas: WaasModuleService, payment: CryptoPaymentDTO): Record<string, unknown> {
-  return { ...waas.toPublicView(payment) }
+/**
+ * The session `data`: the public view as a plain record, and the session's binding, with which later calls
+ * that get only data (deletePayment, cancelPayment) prove they are about this session. Medusa shows it only
+ * to the storefront of the cart or order the session belongs to; GET /store/waas/payments never shows it.
+ */
+function sessionData(waas: WaasModuleService, payment: CryptoPaymentDTO): Record<string, unknown> {
+  return { ...waas.toPublicView(payment), ...(payment.session_binding ? { session_binding: payment.session_binding } : {}) }
 }
 
 /** the stored fiat amount, exact (from raw_fiat_amount when present) */

@@ -8,7 +8,8 @@ import type { CryptoPaymentStatus } from "../../modules/waas/checkout/payment-st
  * - awaiting/underpaid/late_held → pending_authorization: the cart completes, the order waits ("awaiting")
  *   and a deposit later drives processPaymentWorkflow.
  * - paid/overpaid → captured: Medusa records the payment and its capture at once (auto-capture).
- * - expired → error: a stale quote must be re-quoted (updatePayment) before the cart can complete.
+ * - expired → error: the cart cannot complete on a stale quote; the storefront starts a new payment session
+ *   on the same payment collection, which quotes afresh (README, "an expired quote").
  * - canceled → canceled.
  */
 export const SESSION_STATUS_BY_PAYMENT_STATUS: Readonly<Record<CryptoPaymentStatus, PaymentSessionStatus>> = {

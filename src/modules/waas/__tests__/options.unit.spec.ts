@@ -83,6 +83,51 @@ describe("plugin options", () => {
     expect(e.message).toContain(detail)
   })
 
+  describe("how long a seen address stays out of the pool", () => {
+    // An address goes back to the pool when its rest ends; a transfer its previous shopper makes after
+    // that is dated after the next shopper took the address, so the ledger credits the next shopper.
+    const reuse = (quarantineSeconds: number) => ({ mode: "quarantine" as const, quarantineSeconds })
+
+    it("refuses a quarantine shorter than an hour, saying why and what to do instead", () => {
+      for (const quarantineSeconds of [0, 60, 3_599]) {
+        const e = errorOf({ ...testOptions(), addressReuse: reuse(quarantineSeconds) })
+        expect(e.option).toBe("addressReuse.quarantineSeconds")
+        expect(e.message).toContain("expected at least 3600 (1 hour)")
+        expect(e.message).toContain("would be credited to the next shopper")
+        expect(e.message).toContain('{ mode: "never" }')
+      }
+    })
+
+    it("refuses a monitoring window shorter than 15 minutes while addresses are reused", () => {
+      // the quarantine-0-and-window-0 configuration of the review, and a window of 0 on its own
+      for (const input of [
+        { ...testOptions(), addressReuse: reuse(3_600), monitoringWindowSeconds: 0 },
+        { ...testOptions(), monitoringWindowSeconds: 899 },
+      ]) {
+        const e = errorOf(input)
+        expect(e.option).toBe("monitoringWindowSeconds")
+        expect(e.message).toContain("expected at least 900 (15 minutes) while addresses are reused")
+        expect(e.message).toContain("would be credited to the next shopper")
+      }
+      // both at 0 fails on the quarantine first: one message at a time, the first one a person must fix
+      expect(errorOf({ ...testOptions(), addressReuse: reuse(0), monitoringWindowSeconds: 0 }).option).toBe(
+        "addressReuse.quarantineSeconds",
+      )
+    })
+
+    it("accepts the minimums, and any window when addresses are never reused", () => {
+      expect(parseWaasOptions({ ...testOptions(), addressReuse: reuse(3_600), monitoringWindowSeconds: 900 })).toMatchObject({
+        addressReuse: { mode: "quarantine", quarantineSeconds: 3_600 },
+        monitoringWindowSeconds: 900,
+      })
+      // a retired address never reaches another shopper, whatever the window
+      expect(parseWaasOptions({ ...testOptions(), addressReuse: { mode: "never" }, monitoringWindowSeconds: 0 })).toMatchObject({
+        addressReuse: { mode: "never" },
+        monitoringWindowSeconds: 0,
+      })
+    })
+  })
+
   it("says that a missing option is required", () => {
     const { appId: _drop, ...rest } = testOptions()
     expect(errorOf(rest).message).toMatch(/^medusa-plugin-waas: invalid option "appId": is required/)

@@ -14,6 +14,7 @@ import { depositSeen } from "./payment-amounts"
 import type { PaymentLifecycle } from "./payment-lifecycle"
 import { CryptoPaymentMachine } from "./payment-states"
 import type { Quotes } from "./quotes"
+import { newSessionBinding } from "./session-binding"
 
 /** What one claim attempt works from: the session's input, its coin and quote, the live-fetched address if any. */
 interface ClaimRequest {
@@ -94,6 +95,7 @@ export class PaymentClaims {
         status: "awaiting_payment",
         amount_received: "0",
         amount_pending: "0",
+        session_binding: newSessionBinding(),
       },
       ctx,
     )

@@ -44,6 +44,13 @@ const CryptoPayment = model
       amount_excess: model.text().default("0"),
       /** when Medusa's payment for the session was captured after this payment settled (null: not yet) */
       medusa_captured_at: model.dateTime().nullable(),
+      /**
+       * A random secret the provider puts into the payment session's data (never into the public view).
+       * Medusa hands the provider storefront-written data on some calls, and a storefront can write any
+       * session id there: a call that names this session must carry this too (checkout/session-binding.ts).
+       * Null on payments made before it existed: those are never acted on from data alone.
+       */
+      session_binding: model.text().nullable(),
     },
   )
   .indexes([

@@ -1,7 +1,7 @@
 import path from "node:path"
 import { asValue, createContainer } from "awilix"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
-import { PaymentSessionStatus } from "@medusajs/framework/utils"
+import { MedusaError, PaymentSessionStatus } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../../modules/waas"
 import type WaasModuleService from "../../../modules/waas/service"
 import { MERCHANT_KEYS, testOptions } from "../../../modules/waas/__tests__/support/fixtures"
@@ -23,11 +23,14 @@ moduleIntegrationTestRunner<WaasModuleService>({
   resolve: path.join(__dirname, "../../../modules/waas"),
   moduleOptions: testOptions() as unknown as Record<string, unknown>,
   testSuite: ({ service }) => {
+    // the payment module's logger, as the provider finds it in its container: refusals are logged there
+    const providerLog = recordingLogger()
     function provider(): WaasPaymentProvider {
       const container = createContainer()
-      container.register({ [WAAS_MODULE]: asValue(service), logger: asValue(console) })
+      container.register({ [WAAS_MODULE]: asValue(service), logger: asValue(providerLog.logger) })
       return new WaasPaymentProvider(container.cradle as Record<string, unknown>, {})
     }
+    beforeEach(() => providerLog.clear())
 
     it("initiatePayment claims the chosen coin and returns only public fields", async () => {
       await seedPool(service, "BTC", 1)
@@ -40,10 +43,14 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const payment = await service.retrievePaymentBySession("payses_p1")
       expect(result.id).toBe(payment!.id)
       expect(result.status).toBe(PaymentSessionStatus.PENDING)
-      expect(result.data).toEqual({ ...service.toPublicView(payment!) })
+      // the public view, and the session's binding (stored with the payment, 256 random bits, in no view)
+      expect(payment!.session_binding).toMatch(/^[A-Za-z0-9_-]{43}$/)
+      expect(result.data).toEqual({ ...service.toPublicView(payment!), session_binding: payment!.session_binding })
+      expect(JSON.stringify(service.toPublicView(payment!))).not.toContain(payment!.session_binding)
       expect(Object.keys(result.data!).sort()).toEqual(
         [
           "address",
+          "session_binding",
           "amount_due",
           "amount_pending",
           "amount_received",
@@ -102,29 +109,33 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const payment = await service.retrievePaymentBySession("payses_exp")
       await service.expireStalePayments(new Date(new Date(payment!.expires_at).getTime() + 1))
       expect((await p.authorizePayment({ data })).status).toBe(PaymentSessionStatus.ERROR)
-      // re-quoting (updatePayment) revives it
-      const updated = await p.updatePayment({ data, amount: 20, currency_code: "usd" })
-      expect(updated.data).toMatchObject({ status: "awaiting_payment" })
-      expect((await p.authorizePayment({ data: updated.data })).status).toBe(PaymentSessionStatus.PENDING_AUTHORIZATION)
+      // nothing revives it in place: updatePayment refuses (the storefront starts a new payment session)
+      await expect(p.updatePayment({ data, amount: 20, currency_code: "usd" })).resolves.toMatchObject({ data: { status: "expired" } })
     })
 
-    it("updatePayment keeps an unchanged quote and re-quotes a new amount or coin", async () => {
+    it("updatePayment (never called by Medusa 2.21) changes no quote: the same one comes back, a change is refused", async () => {
       await seedPool(service, "USDTERC20", 1)
-      await seedPool(service, "ETH", 1)
       const p = provider()
       const first = await p.initiatePayment({ amount: "30.00", currency_code: "usd", data: { session_id: "payses_up" } })
       const same = await p.updatePayment({ data: first.data, amount: 30, currency_code: "USD" })
-      expect(same.data).toEqual(first.data)
+      expect(same).toEqual({ data: first.data })
 
-      const more = await p.updatePayment({ data: first.data, amount: 45, currency_code: "usd" })
-      expect(more.data).toMatchObject({ amount_due: "45", address: first.data!.address })
-
-      const eth = await p.updatePayment({ data: { ...more.data, symbol: "ETH" }, amount: 45, currency_code: "usd" })
-      expect(eth.data).toMatchObject({ symbol: "ETH", amount_due: "0.015" })
-      expect(eth.data!.address).not.toBe(first.data!.address)
-      // the USDT address the shopper saw is let go, but kept out of the pool until that quote's window closes
-      const [old] = await service.listPoolAddresses({ address: first.data!.address as string, symbol: "USDTERC20" })
-      expect(old).toMatchObject({ status: "cooling" })
+      for (const change of [
+        { data: first.data, amount: 45, currency_code: "usd" },
+        { data: first.data, amount: 30, currency_code: "eur" },
+        { data: { ...first.data, symbol: "ETH" }, amount: 30, currency_code: "usd" },
+      ]) {
+        await expect(p.updatePayment(change)).rejects.toMatchObject({
+          type: MedusaError.Types.NOT_ALLOWED,
+          message: expect.stringContaining("start a new payment session (POST /store/payment-collections/:id/payment-sessions)"),
+        })
+      }
+      const stored = await service.retrievePaymentBySession("payses_up")
+      expect(stored).toMatchObject({ amount_due: "30", symbol: "USDTERC20", address: first.data!.address })
+      // like every call that gets data alone, it needs the session's binding
+      await expect(p.updatePayment({ data: { session_id: "payses_up" }, amount: 30, currency_code: "usd" })).rejects.toMatchObject({
+        type: MedusaError.Types.NOT_ALLOWED,
+      })
     })
 
     it("deletePayment and cancelPayment release the address; deleting twice is harmless", async () => {
@@ -143,6 +154,114 @@ moduleIntegrationTestRunner<WaasModuleService>({
       expect(await service.listPoolAddresses({ status: "cooling" })).toHaveLength(2)
       // Medusa's cleanup path may pass data without our session id: nothing to release, no error
       await expect(p.deletePayment({ data: { symbol: "BTC" } })).resolves.toEqual({ data: { symbol: "BTC" } })
+    })
+
+    describe("data naming another shopper's session", () => {
+      /** the victim's payment, and an attacker's own session data (whose binding is the attacker's) */
+      async function twoShoppers() {
+        await seedPool(service, "USDTERC20", 2)
+        const p = provider()
+        const victim = await p.initiatePayment({ amount: 5, currency_code: "usd", data: { session_id: "payses_victim" } })
+        const attacker = await p.initiatePayment({ amount: 5, currency_code: "usd", data: { session_id: "payses_attacker" } })
+        providerLog.clear()
+        return { p, victim: victim.data!, attacker: attacker.data! }
+      }
+      const victimStatus = async () => (await service.retrievePaymentBySession("payses_victim"))?.status
+
+      it("deletePayment and cancelPayment refuse it, log it, and release nothing", async () => {
+        const { p, victim, attacker } = await twoShoppers()
+        const forgeries: Array<Record<string, unknown>> = [
+          // what a storefront posts: the victim's id, no binding (Medusa's cleanup hands it over as is)
+          { session_id: "payses_victim", symbol: "USDTERC20" },
+          // the victim's public view (anyone with the session id can read it), still no binding
+          { ...victim, session_binding: undefined },
+          // the attacker's own, valid binding, under the victim's id
+          { ...attacker, session_id: "payses_victim" },
+          { session_id: "payses_victim", session_binding: "x".repeat(43) },
+        ]
+        for (const data of forgeries) {
+          await expect(p.deletePayment({ data })).resolves.toEqual({ data })
+          await expect(p.cancelPayment({ data, context: { idempotency_key: "pay_123" } })).resolves.toEqual({ data })
+        }
+        expect(await victimStatus()).toBe("awaiting_payment")
+        const [address] = await service.listPoolAddresses({ address: victim.address as string, symbol: "USDTERC20" })
+        expect(address).toMatchObject({ status: "assigned" })
+
+        expect(providerLog.lines.warn).toHaveLength(forgeries.length * 2)
+        expect(providerLog.lines.warn[0]).toBe(
+          "medusa-plugin-waas: deletePayment refused: its data names payment session payses_victim without that session's " +
+            "binding (the data did not come from this provider); that session's crypto payment was not touched",
+        )
+        expect(providerLog.lines.warn[5]).toContain("cancelPayment refused: its data names payment session payses_victim with a binding that is not that session's")
+        // the log never carries a binding
+        for (const line of providerLog.lines.warn) {
+          expect(line).not.toContain(String(attacker.session_binding))
+          expect(line).not.toContain(String(victim.session_binding))
+        }
+
+        // malformed data (a storefront's, never this provider's) is refused the same way, not thrown at Medusa
+        providerLog.clear()
+        await expect(p.deletePayment({ data: { session_id: 42 } })).resolves.toEqual({ data: { session_id: 42 } })
+        expect(providerLog.lines.warn).toEqual([
+          "medusa-plugin-waas: deletePayment refused: its data has a malformed session_id, session_binding or symbol; nothing was touched",
+        ])
+
+        // the attacker's own data still releases the attacker's own payment
+        await p.deletePayment({ data: attacker })
+        expect((await service.retrievePaymentBySession("payses_attacker"))?.status).toBe("canceled")
+        expect(await victimStatus()).toBe("awaiting_payment")
+      })
+
+      it("authorizePayment goes by the session Medusa names, and refuses data naming another", async () => {
+        const { p, victim } = await twoShoppers()
+        const error = await p
+          .authorizePayment({ data: { ...victim }, context: { idempotency_key: "payses_attacker" } })
+          .catch((e: unknown) => e)
+        expect(error).toMatchObject({
+          type: MedusaError.Types.NOT_ALLOWED,
+          message: expect.stringContaining(
+            "authorizePayment refused: its data names payment session payses_victim while Medusa is operating on payment session payses_attacker",
+          ),
+        })
+        expect(providerLog.lines.warn).toHaveLength(1)
+        // Medusa's session decides, whatever else the data says
+        const own = await p.authorizePayment({ data: { symbol: "BTC" }, context: { idempotency_key: "payses_attacker" } })
+        expect(own.data).toMatchObject({ session_id: "payses_attacker" })
+      })
+
+      it("initiatePayment refuses an idempotency key and a session id that disagree", async () => {
+        const { p } = await twoShoppers()
+        await expect(
+          p.initiatePayment({ amount: 5, currency_code: "usd", data: { session_id: "payses_victim" }, context: { idempotency_key: "payses_new" } }),
+        ).rejects.toMatchObject({ type: MedusaError.Types.NOT_ALLOWED })
+        expect(await service.retrievePaymentBySession("payses_new")).toBeNull()
+        expect(providerLog.lines.warn).toHaveLength(1)
+      })
+
+      it("getPaymentStatus and retrievePayment need the binding too", async () => {
+        const { p, victim } = await twoShoppers()
+        const bare = { session_id: "payses_victim" }
+        await expect(p.getPaymentStatus({ data: bare })).rejects.toMatchObject({ type: MedusaError.Types.NOT_ALLOWED })
+        await expect(p.retrievePayment({ data: bare })).rejects.toMatchObject({ type: MedusaError.Types.NOT_ALLOWED })
+        expect((await p.getPaymentStatus({ data: victim })).status).toBe(PaymentSessionStatus.PENDING_AUTHORIZATION)
+        // an unknown session is simply not found, with or without a binding
+        await expect(p.retrievePayment({ data: { session_id: "payses_nobody" } })).rejects.toThrow(
+          "no crypto payment for payment session payses_nobody",
+        )
+      })
+
+      it("a payment stored without a binding (made before bindings existed) is never acted on from data alone", async () => {
+        const { p, victim } = await twoShoppers()
+        const legacy = await service.retrievePaymentBySession("payses_victim")
+        await service.updateCryptoPayments({ id: legacy!.id, session_binding: null })
+        await p.deletePayment({ data: victim })
+        expect(await victimStatus()).toBe("awaiting_payment")
+        expect(providerLog.lines.warn[0]).toContain("with a binding that is not that session's")
+        // Medusa's authorize still finds it by its own session id
+        expect((await p.authorizePayment({ data: victim, context: { idempotency_key: "payses_victim" } })).status).toBe(
+          PaymentSessionStatus.PENDING_AUTHORIZATION,
+        )
+      })
     })
 
     it("retrievePayment returns the public view", async () => {
