@@ -16,20 +16,35 @@ export function knexOf(sharedContext: Context): Knex {
   return (manager.getTransactionContext() as Knex | undefined) ?? manager.getKnex()
 }
 
+/** the slice of node-postgres' Client that a dedicated lock session uses */
+interface PgSession {
+  query(sql: string, params: unknown[]): Promise<{ rows: Array<{ ok: boolean }> }>
+}
+
+export type LockOutcome<T> = { acquired: true; value: T } | { acquired: false }
+
 /**
- * Holds a transaction-scoped advisory lock for the duration of `fn`. The lock's transaction does no other
- * work; `fn` writes through its own connections so its progress commits step by step.
+ * Runs `fn` while holding a session-level advisory lock on a connection of its own, outside the pool;
+ * `{ acquired: false }` (without running `fn`) when another session holds it.
+ *
+ * The lock's session does nothing else and is never a pooled connection: a lock held by a pooled connection
+ * (in a transaction, as before) keeps that connection checked out for the whole run while the run's own
+ * queries need others, and at shutdown the pool waits for it while the run waits for the pool. A holder
+ * that dies closes its session, and Postgres drops the lock with it.
  */
-export async function withAdvisoryLock<T>(
-  db: Knex,
-  key: string,
-  fn: () => Promise<T>,
-): Promise<{ acquired: true; value: T } | { acquired: false }> {
-  let outcome: { acquired: true; value: T } | { acquired: false } = { acquired: false }
-  await db.transaction(async (trx) => {
-    const lock = await trx.raw<{ rows: Array<{ ok: boolean }> }>("SELECT pg_try_advisory_xact_lock(hashtext(?)) AS ok", [key])
-    if (!lock.rows[0]?.ok) return
-    outcome = { acquired: true, value: await fn() }
-  })
-  return outcome
+export async function withAdvisoryLock<T>(db: Knex, key: string, fn: () => Promise<T>): Promise<LockOutcome<T>> {
+  // knex's own connection settings (URL, SSL, search path), the way knex opens one to cancel a query
+  const session = (await db.client.acquireRawConnection()) as PgSession
+  try {
+    const lock = await session.query("SELECT pg_try_advisory_lock(hashtext($1)) AS ok", [key])
+    if (!lock.rows[0]?.ok) return { acquired: false }
+    try {
+      return { acquired: true, value: await fn() }
+    } finally {
+      // closing the session below releases it too; unlocking first frees it before the close completes
+      await session.query("SELECT pg_advisory_unlock(hashtext($1)) AS ok", [key]).catch(() => undefined)
+    }
+  } finally {
+    await db.client.destroyRawConnection(session).catch(() => undefined)
+  }
 }

@@ -73,6 +73,7 @@ import { CryptoPaymentMachine, CryptoPaymentStatus, POOL_ADDRESS_STATUSES, PoolA
 import { GuardedField, guardStatusWrites, LEDGER_FIELDS, LEDGER_METHODS, refuseLedgerMethod, STATUS_FIELD } from "./status-write-guard"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
 import { withTimeout } from "./with-timeout"
+import { GateRun, ShutdownGate } from "./shutdown-gate"
 
 type InjectedDependencies = { logger: Logger }
 
@@ -110,7 +111,13 @@ export default class WaasModuleService extends MedusaService({
    * Mutable state lives in a holder set once in the constructor: the service may be reached through a proxy
    * (the module test runner uses one), where assigning a field would land on the proxy, not on the service.
    */
-  private readonly lazy_: { client: WaasClient | null; waasKey: KeyObject | null } = { client: null, waasKey: null }
+  private readonly lazy_: { client: WaasClient | null; waasKey: KeyObject | null; closed: boolean } = {
+    client: null,
+    waasKey: null,
+    closed: false,
+  }
+  /** background work (jobs, refill, poll) stops starting at shutdown; shutdown waits for what runs */
+  private readonly shutdown_ = new ShutdownGate()
 
   /** the generated update, kept for the lifecycle methods: the public one refuses status writes */
   private readonly writeCryptoPayments_: WaasModuleService["updateCryptoPayments"]
@@ -139,12 +146,29 @@ export default class WaasModuleService extends MedusaService({
   }
 
   __hooks = {
+    onApplicationPrepareShutdown: async (): Promise<void> => {
+      this.shutdown_.close()
+    },
     onApplicationShutdown: async (): Promise<void> => {
+      this.shutdown_.close()
       const client = this.lazy_.client
       this.lazy_.client = null
+      this.lazy_.closed = true
       // never wait on the WaaS at shutdown (undici's graceful close waits out requests in flight)
       await client?.destroy()
+      // Medusa destroys the connection pool after this hook: the runs in flight end first
+      await this.shutdown_.drain((left) => this.logger_.warn(`medusa-plugin-waas: shutting down with ${left} background run(s) still going`))
     },
+  }
+
+  /** true once the application has begun to shut down: jobs start nothing new */
+  isShuttingDown(): boolean {
+    return this.shutdown_.closed
+  }
+
+  /** Runs a job's work unless shutdown has begun; shutdown waits for it and aborts `signal`. */
+  runUnlessShuttingDown<T>(work: (signal: AbortSignal) => Promise<T>): Promise<GateRun<T>> {
+    return this.shutdown_.run(work)
   }
 
   /* ------------------------------------------------------------------ configuration */
@@ -161,6 +185,7 @@ export default class WaasModuleService extends MedusaService({
   /** The one WaaS client of this module, built from the options on first use. */
   getClient(): WaasClient {
     if (!this.lazy_.client) {
+      if (this.lazy_.closed) throw new Error("medusa-plugin-waas: the application is shutting down; no new WaaS requests")
       const o = this.options_
       this.lazy_.client = new WaasClient({
         host: o.waasHost,
@@ -304,17 +329,19 @@ export default class WaasModuleService extends MedusaService({
 
   /**
    * Tops every enabled coin (or the given ones) up to its low watermark. Only one run at a time does
-   * work: a Postgres advisory lock (held by a transaction for the run) makes a concurrent run return
-   * `skipped`. Correctness does not depend on the lock: unique emails, one address per account and
+   * work: a Postgres advisory lock (held by a session of its own for the run) makes a concurrent run return
+   * `skipped`, as does a shutdown in progress. Correctness does not depend on the lock: unique emails, one address per account and
    * unique (symbol, address) keep even overlapping runs from duplicating anything.
    */
   @InjectManager()
   async refillPool(opts: { symbols?: string[] } = {}, @MedusaContext() sharedContext: Context = {}): Promise<RefillReport> {
     const db = knexOf(sharedContext)
     const coins = this.options_.coins.filter((c) => c.enabled && (!opts.symbols || opts.symbols.includes(c.symbol)))
-    const run = async () =>
-      refillCoins({ db, coins, provisioner: this.provisioner(db), userCap: this.options_.userCap, logger: this.logger_ })
-    const result = await withAdvisoryLock(db, REFILL_LOCK_KEY, run)
+    const run = (signal: AbortSignal) =>
+      refillCoins({ db, coins, provisioner: this.provisioner(db), userCap: this.options_.userCap, logger: this.logger_, signal })
+    const gated = await this.shutdown_.run((signal) => withAdvisoryLock(db, REFILL_LOCK_KEY, () => run(signal)))
+    if (!gated.ran) return { skipped: "the application is shutting down", coins: [] }
+    const result = gated.value
     if (result.acquired) return result.value
     return {
       skipped: "another refill run holds the lock",
@@ -537,12 +564,14 @@ export default class WaasModuleService extends MedusaService({
 
   /**
    * Runs `fn` while holding the poll's advisory lock; false (without running it) when another instance
-   * holds it. The lock is the transaction's, so a crashed poller releases it with its connection.
+   * holds it or shutdown has begun. The lock is a session's of its own, so a crashed poller releases it
+   * with its connection. `signal` aborts when shutdown begins: stop between steps.
    */
   @InjectManager()
-  async withDepositPollLock(fn: () => Promise<void>, @MedusaContext() sharedContext: Context = {}): Promise<boolean> {
-    const result = await withAdvisoryLock(knexOf(sharedContext), DEPOSIT_POLL_LOCK_KEY, fn)
-    return result.acquired
+  async withDepositPollLock(fn: (signal: AbortSignal) => Promise<void>, @MedusaContext() sharedContext: Context = {}): Promise<boolean> {
+    const db = knexOf(sharedContext)
+    const gated = await this.shutdown_.run((signal) => withAdvisoryLock(db, DEPOSIT_POLL_LOCK_KEY, () => fn(signal)))
+    return gated.ran && gated.value.acquired
   }
 
   @InjectManager()
