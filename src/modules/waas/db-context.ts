@@ -48,3 +48,54 @@ export async function withAdvisoryLock<T>(db: Knex, key: string, fn: () => Promi
     await db.client.destroyRawConnection(session).catch(() => undefined)
   }
 }
+
+/** Thrown when no pooled connection could be had within a path's bound (the database down or the pool drained). */
+export class ConnectionWaitTimeout extends Error {
+  readonly code = "WAAS_DB_CONNECTION_TIMEOUT"
+  constructor(readonly ms: number) {
+    super(`no database connection within ${ms} ms`)
+    this.name = "ConnectionWaitTimeout"
+  }
+}
+
+/** the slice of knex's tarn pool used to wait for a connection with a bound of our own */
+interface AbortablePool {
+  acquire(): { promise: Promise<unknown>; abort(): void }
+}
+
+/**
+ * Runs `fn` in a transaction whose wait for a pooled connection, and each statement (lock waits included),
+ * last at most `ms`. The pool's own acquire timeout (60 s) would keep a caller that must answer quickly,
+ * the WaaS's callback, waiting while the database is down. Inside a caller's transaction `fn` just runs.
+ */
+export async function withBoundedTransaction<T>(db: Knex, ms: number, fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> {
+  if (db.isTransaction) return fn(db as Knex.Transaction)
+  const pool = (db.client as { pool?: AbortablePool }).pool
+  if (!pool) throw new Error("medusa-plugin-waas: the connection pool is closed")
+  const pending = pool.acquire()
+  let timedOut = false
+  const timer = setTimeout(() => {
+    timedOut = true
+    pending.abort()
+  }, ms)
+  let connection: unknown
+  try {
+    connection = await pending.promise
+  } catch (e) {
+    throw timedOut ? new ConnectionWaitTimeout(ms) : e
+  } finally {
+    clearTimeout(timer)
+  }
+  try {
+    return await db.transaction(
+      async (trx) => {
+        // for this transaction only: the pooled connection keeps its defaults afterwards
+        await trx.raw("SELECT set_config('statement_timeout', ?, true), set_config('lock_timeout', ?, true)", [`${ms}ms`, `${ms}ms`])
+        return fn(trx)
+      },
+      { connection },
+    )
+  } finally {
+    await db.client.releaseConnection(connection)
+  }
+}

@@ -45,7 +45,7 @@ import CallbackInbox from "./models/callback-inbox"
 import Deposit from "./models/deposit"
 import DepositCredit from "./models/deposit-credit"
 import { bigNumberColumn } from "./big-number-column"
-import { knexOf, transactionOf, withAdvisoryLock } from "./db-context"
+import { knexOf, transactionOf, withAdvisoryLock, withBoundedTransaction } from "./db-context"
 import { LiveFetchTimeout, NoDepositAddressError, publicWaasFailure } from "./errors"
 import CryptoPayment from "./models/crypto-payment"
 import PoolAddress from "./models/pool-address"
@@ -421,21 +421,20 @@ export default class WaasModuleService extends MedusaService({
 
   /**
    * Records a verified notification in the inbox, durably, before the route answers SUCCESS: one row per
-   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. The lock timeout bounds how
-   * long a blocked table can hold the WaaS's connection: it then gets a FAILURE and retries later.
+   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. callbackDbTimeoutMs bounds the
+   * wait for a connection and each statement, so a database that is down or a blocked table holds the
+   * WaaS's connection only that long: it then gets a FAILURE and retries later.
    */
-  @InjectTransactionManager()
+  @InjectManager()
   async recordCallback(notification: Notification, @MedusaContext() sharedContext: Context = {}): Promise<RecordedCallback> {
-    const db = transactionOf(sharedContext)
-    await db.raw("SET LOCAL lock_timeout = '3s'")
     const { side, id, status } = notification
-    return recordCallbackRow(db, {
+    return withBoundedTransaction(knexOf(sharedContext), this.options_.callbackDbTimeoutMs, (db) => recordCallbackRow(db, {
       side,
       waasId: String(id),
       status,
       payload: notification as unknown as Record<string, unknown>,
       now: this.now_(),
-    })
+    }))
   }
 
   @InjectManager()
