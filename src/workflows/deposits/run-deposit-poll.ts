@@ -6,6 +6,7 @@ import type WaasModuleService from "../../modules/waas/service"
 import { captureSettledCryptoPaymentWorkflow } from "./capture-settled-payment"
 import { processWaasDepositWorkflow } from "./process-deposit"
 import { processRecordedCallback } from "./run-callback-processing"
+import { workflowFailureText } from "./workflow-failure"
 
 export interface DepositPollReport {
   /** why nothing ran (another instance holds the poll lock, the interval has not elapsed, or shutdown began) */
@@ -80,7 +81,7 @@ async function applyPulled(container: MedusaContainer, record: DepositRecord): P
     throwOnError: false,
   })
   if (errors.length === 0) return null
-  return errors.map((e) => (e.error instanceof Error ? e.error.message : String(e.error?.message ?? e.error))).join("; ")
+  return workflowFailureText(errors)
 }
 
 const SHUTTING_DOWN = "the application is shutting down"
