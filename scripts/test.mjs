@@ -77,8 +77,8 @@ function listTests(jestBin, tier) {
   }
 }
 
-function runJest(jestBin, tier, env, outputFile, only = []) {
-  const args = [jestBin, "--json", `--outputFile=${outputFile}`, "--forceExit", "--passWithNoTests", ...TIER_ARGS[tier], ...jestArgs, ...only]
+function runJest(jestBin, tier, env, outputFile) {
+  const args = [jestBin, "--json", `--outputFile=${outputFile}`, "--forceExit", "--passWithNoTests", ...TIER_ARGS[tier], ...jestArgs]
   return new Promise((resolve) => {
     const child = spawn(process.execPath, args, { cwd: root, env: jestEnv(tier, env), stdio: "inherit", detached: true })
     current = child
@@ -98,24 +98,6 @@ function countResults(json) {
     if (suite.status === "failed" && failing === 0) failedSuitesWithoutTests++
   }
   return { passed: json.numPassedTests ?? 0, failed: (json.numFailedTests ?? 0) + failedSuitesWithoutTests }
-}
-
-/**
- * HTTP spec files whose every test passed but whose hooks timed out. Medusa's test runner occasionally hangs
- * tearing down the booted app (its shutdown overruns, then the cleanup hook times out); seen about once in
- * four full runs, always after all of the file's tests had passed, cause not yet found. Such a file is run
- * once more, whole, and its second result counts: its tests must pass again, and a second hang fails.
- */
-function teardownOnlyFailures(json) {
-  return (json.testResults ?? []).filter((suite) => {
-    const asserts = suite.assertionResults ?? []
-    return (
-      suite.status === "failed" &&
-      asserts.length > 0 &&
-      asserts.every((a) => a.status === "passed") &&
-      /Exceeded timeout of \d+ ms for a hook/.test(suite.message ?? "")
-    )
-  })
 }
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
@@ -168,31 +150,17 @@ async function main() {
       const { code, signal, error } = await runJest(jestBin, tier, USES_POSTGRES.has(tier) ? pg.env : {}, outputFile)
       const took = seconds(Date.now() - started)
       let counts = null
-      let retried = ""
       try {
-        const json = JSON.parse(fs.readFileSync(outputFile, "utf8"))
-        counts = countResults(json)
-        const hung = tier === "http" && !interrupted ? teardownOnlyFailures(json) : []
-        if (hung.length > 0) {
-          const files = hung.map((suite) => suite.name)
-          console.log(`\n=== ${tier}: RETRYING ${files.map((f) => path.relative(root, f)).join(", ")}: all tests passed, then teardown timed out ===`)
-          const retryFile = path.join(outDir, `${tier}-retry.json`)
-          await runJest(jestBin, tier, pg.env, retryFile, files)
-          const again = countResults(JSON.parse(fs.readFileSync(retryFile, "utf8")))
-          // swap the hung files' first results (their passed tests, one failure each) for the second run's
-          const firstPassed = hung.reduce((n, suite) => n + suite.assertionResults.length, 0)
-          counts = { passed: counts.passed - firstPassed + again.passed, failed: counts.failed - hung.length + again.failed }
-          retried = ` (retried after a teardown timeout: ${files.map((f) => path.basename(f)).join(", ")})`
-        }
+        counts = countResults(JSON.parse(fs.readFileSync(outputFile, "utf8")))
       } catch {}
       if (!counts) {
         // jest died before writing results: make sure the run cannot look green
         counts = { passed: 0, failed: 1 }
         summary.push(`${tier}: jest crashed (${error?.message ?? signal ?? `exit ${code}`}) after ${took}`)
       } else {
-        // e.g. globalSetup or a coverage threshold failed (a retried tier is judged by its counts)
-        if (code !== 0 && counts.failed === 0 && !retried) counts.failed = 1
-        summary.push(`${tier}: ${counts.passed} passed, ${counts.failed} failed in ${took}${retried}`)
+        // e.g. globalSetup or a coverage threshold failed
+        if (code !== 0 && counts.failed === 0) counts.failed = 1
+        summary.push(`${tier}: ${counts.passed} passed, ${counts.failed} failed in ${took}`)
       }
       passed += counts.passed
       failed += counts.failed

@@ -1,6 +1,6 @@
 import { join } from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
@@ -22,6 +22,7 @@ import {
   useDepositWaas,
   PublicPayment,
 } from "../helpers/deposits"
+import { takeDatabaseDown } from "../helpers/database-outage"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
 
@@ -359,7 +360,8 @@ medusaIntegrationTestRunner({
         )
         return r[0]?.attempts >= 4 && r[0].processing_until === null ? r : null
       })
-      expect(failed).toMatchObject({ attempts: 4, processed_count: 0, last_error: expect.stringContaining("503") })
+      // the failure as the WaaS client reported it, and nothing else (it used to end in "; undefined")
+      expect(failed).toMatchObject({ attempts: 4, processed_count: 0, last_error: "WaaS /billing/depositList: HTTP 503" })
       expect(await creditsOf(depositId)).toEqual([])
 
       sim().control.clearFaults()
@@ -455,21 +457,29 @@ medusaIntegrationTestRunner({
       expect(await creditsOf(pendingId)).toEqual([{ amount: payment.amount_due, crypto_payment_id: p.id }])
     })
 
-    it("database unavailable: the callback is not acknowledged; the WaaS's 2-minute retry credits it once", async () => {
+    it("database down: the callback gets 503 FAILURE from the route's own short wait for a connection; the WaaS's 2-minute retry credits it once", async () => {
       const { sessionId, payment } = await placeOrder()
-      await db().raw(`ALTER TABLE waas_callback_inbox RENAME TO waas_callback_inbox_offline`)
+      const logger = container().resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      const logged = jest.spyOn(logger, "error")
+      const bringBack = await takeDatabaseDown(dbConnection)
       let depositId: number
       try {
         depositId = payer().send(payment.address, payment.amount_due)
-        const first = await waitFor("the first delivery's answer", () =>
-          payer()
-            .deliveries(depositId)
-            .find((x) => x.responseStatus !== undefined),
-        )
+        // The simulator waits 10 s for an answer (notifyTimeoutMs). A route that waited out the pool's
+        // 60 s acquire timeout would show up here as a send without an answer (a timeout), not as a 503.
+        const [first] = await waitFor("the first delivery", () => {
+          const sent = payer().deliveries(depositId)
+          return sent.length > 0 ? sent : null
+        })
         expect(first).toMatchObject({ attempt: 1, responseStatus: 503, responseBody: "FAILURE", acknowledged: false })
       } finally {
-        await db().raw(`ALTER TABLE waas_callback_inbox_offline RENAME TO waas_callback_inbox`)
+        await bringBack()
       }
+      // the bound that produced it: callbackDbTimeoutMs on waiting for a connection
+      expect(logged.mock.calls.map(([line]) => String(line)).filter((l) => l.includes(`WaaS id ${depositId}`))).toEqual([
+        expect.stringMatching(/could not record the deposit notification .*\(WAAS_DB_CONNECTION_TIMEOUT\)/),
+      ])
+      logged.mockRestore()
       expect(await ledgerSnapshot(db())).toMatchObject({ inbox: "0", deposits: "0", credits: "0" })
       expect((await cryptoPayment(sessionId)).status).toBe("awaiting_payment")
 

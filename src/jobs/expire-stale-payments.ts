@@ -9,7 +9,10 @@ import type WaasModuleService from "../modules/waas/service"
  */
 export default async function expireStalePaymentsJob(container: MedusaContainer): Promise<{ expired: number }> {
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
-  const result = await waas.expireStalePayments()
+  // once shutdown has begun the job starts nothing (the connection pool is about to go away)
+  const run = await waas.runUnlessShuttingDown(() => waas.expireStalePayments())
+  if (!run.ran) return { expired: 0 }
+  const result = run.value
   if (result.expired > 0) {
     container.resolve<Logger>(ContainerRegistrationKeys.LOGGER).info(`medusa-plugin-waas: ${result.expired} crypto payment quote(s) expired`)
   }

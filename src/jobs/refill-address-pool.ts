@@ -13,7 +13,7 @@ export default async function refillAddressPoolJob(container: MedusaContainer): 
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const report = await waas.refillPool()
-  if (report.skipped) {
+  if (report.skipped !== undefined) {
     logger.info(`medusa-plugin-waas: address pool refill skipped: ${report.skipped}`)
     return report
   }

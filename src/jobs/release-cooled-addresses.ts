@@ -11,7 +11,10 @@ export default async function releaseCooledAddressesJob(
   container: MedusaContainer,
 ): Promise<{ cooling: number; retired: number; available: number }> {
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
-  const result = await waas.releaseCooledAddresses()
+  // once shutdown has begun the job starts nothing (the connection pool is about to go away)
+  const run = await waas.runUnlessShuttingDown(() => waas.releaseCooledAddresses())
+  if (!run.ran) return { cooling: 0, retired: 0, available: 0 }
+  const result = run.value
   if (result.cooling + result.retired + result.available > 0) {
     container
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)

@@ -3,6 +3,7 @@ import type { Context, Logger } from "@medusajs/framework/types"
 import type { WaasClient } from "../../client"
 import type { Clock } from "./clock"
 import type { WaasOptions } from "./options"
+import type { ShutdownGate } from "./shutdown-gate"
 import type { CryptoPaymentDTO } from "./types"
 
 /**
@@ -36,4 +37,26 @@ export interface ModuleDeps {
   /** the module's one WaaS client, built on first use */
   client(): WaasClient
   db: ModuleDb
+  /** background work (jobs, refill, poll) stops starting at shutdown; shutdown waits for what runs */
+  shutdown: ShutdownGate
+}
+
+/** what paymentRowsOf needs of the module service: its generated crypto-payment CRUD */
+interface PaymentCrud {
+  listCryptoPayments(filter: never, config: { take: number }, ctx: Context): Promise<CryptoPaymentDTO[]>
+  retrieveCryptoPayment(id: string, config: Record<string, never>, ctx: Context): Promise<CryptoPaymentDTO>
+  createCryptoPayments(data: never, ctx: Context): Promise<unknown>
+  updateCryptoPayments(data: never, ctx: Context): Promise<unknown>
+}
+
+/** The checkout domain's view of the generated CRUD; `writeLifecycle` is the update before its guard. */
+export function paymentRowsOf(crud: PaymentCrud, writeLifecycle: (data: never, ctx: Context) => Promise<unknown>): PaymentRows {
+  type Row = never
+  return {
+    list: (filter, take, ctx) => crud.listCryptoPayments(filter as Row, { take }, ctx),
+    retrieve: (id, ctx) => crud.retrieveCryptoPayment(id, {}, ctx),
+    create: (data, ctx) => crud.createCryptoPayments(data as Row, ctx),
+    update: (data, ctx) => crud.updateCryptoPayments(data as Row, ctx),
+    writeLifecycle: (data, ctx) => writeLifecycle(data as Row, ctx),
+  }
 }

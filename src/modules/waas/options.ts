@@ -164,6 +164,12 @@ const OptionsObject = z.object({
   /** the WaaS's registered-user cap per merchant (protocol §2.1: 50,000 unless ChainUp raised it) */
   userCap: wholeNumber(1, 100_000_000).default(50_000),
   liveFetchTimeoutMs: milliseconds(3_000),
+  /**
+   * The notify route's bound on waiting for a database connection and on each statement while it records a
+   * callback: with the database down it answers FAILURE (503) this soon, well inside the WaaS's wait for an
+   * answer, so the WaaS retries instead of timing out.
+   */
+  callbackDbTimeoutMs: wholeNumber(100, 30_000).default(3_000),
   /** the zone of the WaaS's formatted callback times (protocol §4.2: probably UTC+8) */
   callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
 })

@@ -13,10 +13,11 @@ import type { CryptoPaymentPublicView } from "./checkout/public-view"
 import { Quotes } from "./checkout/quotes"
 import { knexOf, transactionOf } from "./db-context"
 import { createModuleClient } from "./module-client"
+import { GateRun, ShutdownGate } from "./shutdown-gate"
 import type { AttachInput, DepositApplication, DepositSource } from "./deposits/apply-deposit"
-import { DepositLedger, DepositOptions } from "./deposits/deposit-ledger"
+import { DepositLedger, DepositOptions, RefundMarkInput } from "./deposits/deposit-ledger"
 import { DepositPollState } from "./deposits/deposit-poll-state"
-import type { ModuleDb, ModuleDeps, PaymentRows } from "./module-context"
+import { ModuleDb, ModuleDeps, paymentRowsOf } from "./module-context"
 import CallbackInbox from "./models/callback-inbox"
 import CryptoPayment from "./models/crypto-payment"
 import Deposit from "./models/deposit"
@@ -25,7 +26,7 @@ import PoolAddress from "./models/pool-address"
 import SyncCursor from "./models/sync-cursor"
 import WaasAccount from "./models/waas-account"
 import { parseWaasOptions, redactOptions, WaasOptions } from "./options"
-import { PoolUpkeep } from "./pool/pool-upkeep"
+import { AddressUpkeepReport, PoolUpkeep } from "./pool/pool-upkeep"
 import type { RefillReport } from "./pool/refill"
 import { installCrudGuards } from "./status-write-guard"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
@@ -53,7 +54,8 @@ export default class WaasModuleService extends MedusaService({
    * Mutable state lives in a holder set once in the constructor: the service may be reached through a proxy
    * (the module test runner uses one), where assigning a field would land on the proxy, not on the service.
    */
-  private readonly lazy_: { client: WaasClient | null } = { client: null }
+  private readonly lazy_: { client: WaasClient | null; closed: boolean } = { client: null, closed: false }
+  private readonly shutdown_ = new ShutdownGate()
   private readonly coins_: Coins
   private readonly quotes_: Quotes
   private readonly payments_: PaymentLifecycle
@@ -72,19 +74,10 @@ export default class WaasModuleService extends MedusaService({
     // statuses and ledger figures change only through the domains' lifecycle code (status-write-guard.ts)
     const writeCryptoPayments = installCrudGuards(this)
 
-    const db: ModuleDb = {
-      transaction: (fn, ctx) => this.inTransaction_(fn, ctx),
-      read: (fn, ctx) => this.withManager_(fn, ctx),
-    }
-    const deps: ModuleDeps = { options: this.options_, logger: this.logger_, now: () => new Date(), client: () => this.getClient(), db }
-    type Row = never
-    const rows: PaymentRows = {
-      list: (filter, take, ctx) => this.listCryptoPayments(filter, { take }, ctx),
-      retrieve: (id, ctx) => this.retrieveCryptoPayment(id, {}, ctx),
-      create: (data, ctx) => this.createCryptoPayments(data as Row, ctx),
-      update: (data, ctx) => this.updateCryptoPayments(data as Row, ctx),
-      writeLifecycle: (data, ctx) => writeCryptoPayments(data as Row, ctx),
-    }
+    const db: ModuleDb = { transaction: (fn, ctx) => this.inTransaction_(fn, ctx), read: (fn, ctx) => this.withManager_(fn, ctx) }
+    const client = () => this.getClient()
+    const deps: ModuleDeps = { options: this.options_, logger: this.logger_, now: () => new Date(), client, db, shutdown: this.shutdown_ }
+    const rows = paymentRowsOf(this, writeCryptoPayments)
     this.coins_ = new Coins(this.options_)
     this.quotes_ = new Quotes(this.options_, this.coins_, deps.now)
     this.payments_ = new PaymentLifecycle(deps, rows, this.coins_)
@@ -96,12 +89,29 @@ export default class WaasModuleService extends MedusaService({
   }
 
   __hooks = {
+    onApplicationPrepareShutdown: async (): Promise<void> => {
+      this.shutdown_.close()
+    },
     onApplicationShutdown: async (): Promise<void> => {
+      this.shutdown_.close()
       const client = this.lazy_.client
       this.lazy_.client = null
+      this.lazy_.closed = true
       // never wait on the WaaS at shutdown (undici's graceful close waits out requests in flight)
       await client?.destroy()
+      // Medusa destroys the connection pool after this hook: the runs in flight end first
+      await this.shutdown_.drain((left) => this.logger_.warn(`medusa-plugin-waas: shutting down with ${left} background run(s) still going`))
     },
+  }
+
+  /** true once the application has begun to shut down: jobs start nothing new */
+  isShuttingDown(): boolean {
+    return this.shutdown_.closed
+  }
+
+  /** Runs a job's work unless shutdown has begun; shutdown waits for it and aborts `signal`. */
+  runUnlessShuttingDown<T>(work: (signal: AbortSignal) => Promise<T>): Promise<GateRun<T>> {
+    return this.shutdown_.run(work)
   }
 
   /* ------------------------------------------------------------------ configuration */
@@ -117,6 +127,7 @@ export default class WaasModuleService extends MedusaService({
 
   /** The one WaaS client of this module, built from the options on first use. */
   getClient(): WaasClient {
+    if (this.lazy_.closed) throw new Error("medusa-plugin-waas: the application is shutting down; no new WaaS requests")
     this.lazy_.client ??= createModuleClient(this.options_, this.logger_)
     return this.lazy_.client
   }
@@ -166,10 +177,7 @@ export default class WaasModuleService extends MedusaService({
     return this.pool_.refillPool(opts, sharedContext)
   }
 
-  releaseCooledAddresses(
-    now: Date = new Date(),
-    sharedContext: Context = {},
-  ): Promise<{ cooling: number; retired: number; available: number }> {
+  releaseCooledAddresses(now: Date = new Date(), sharedContext: Context = {}): Promise<AddressUpkeepReport> {
     return this.pool_.releaseCooledAddresses(now, sharedContext)
   }
 
@@ -233,10 +241,7 @@ export default class WaasModuleService extends MedusaService({
     return this.deposits_.attachDeposit(input, sharedContext)
   }
 
-  markDepositForRefund(
-    input: { deposit_id: string; actor: string | null; note: string | null },
-    sharedContext: Context = {},
-  ): Promise<DepositApplication> {
+  markDepositForRefund(input: RefundMarkInput, sharedContext: Context = {}): Promise<DepositApplication> {
     return this.deposits_.markDepositForRefund(input, sharedContext)
   }
 
@@ -252,7 +257,7 @@ export default class WaasModuleService extends MedusaService({
     return this.deposits_.markMedusaCaptured(id, sharedContext)
   }
 
-  withDepositPollLock(fn: () => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
+  withDepositPollLock(fn: (signal: AbortSignal) => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
     return this.depositPoll_.withLock(fn, sharedContext)
   }
 

@@ -1,6 +1,7 @@
 import type { Context } from "@medusajs/framework/types"
 import type { KeyObject } from "node:crypto"
 import { loadPublicKey, Notification } from "../../../protocol"
+import { withBoundedTransaction } from "../db-context"
 import type { ModuleDeps } from "../module-context"
 import {
   CallbackSide,
@@ -42,21 +43,25 @@ export class CallbackInbox {
 
   /**
    * Records a verified notification in the inbox, durably, before the route answers SUCCESS: one row per
-   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. The lock timeout bounds how
-   * long a blocked table can hold the WaaS's connection: it then gets a FAILURE and retries later.
+   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. callbackDbTimeoutMs bounds the
+   * wait for a connection and each statement, so a database that is down or a blocked table holds the
+   * WaaS's connection only that long: it then gets a FAILURE and retries later.
    */
   async record(notification: Notification, sharedContext: Context = {}): Promise<RecordedCallback> {
-    return this.deps.db.transaction(async (db) => {
-      await db.raw("SET LOCAL lock_timeout = '3s'")
-      const { side, id, status } = notification
-      return recordCallbackRow(db, {
-        side,
-        waasId: String(id),
-        status,
-        payload: notification as unknown as Record<string, unknown>,
-        now: this.deps.now(),
-      })
-    }, sharedContext)
+    const { side, id, status } = notification
+    return this.deps.db.read(
+      (knex) =>
+        withBoundedTransaction(knex, this.deps.options.callbackDbTimeoutMs, (db) =>
+          recordCallbackRow(db, {
+            side,
+            waasId: String(id),
+            status,
+            payload: notification as unknown as Record<string, unknown>,
+            now: this.deps.now(),
+          }),
+        ),
+      sharedContext,
+    )
   }
 
   async claim(id: string, side: CallbackSide, sharedContext: Context = {}): Promise<ClaimedCallback | null> {

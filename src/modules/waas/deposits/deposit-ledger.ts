@@ -22,6 +22,13 @@ export interface DepositOptions {
   pollMaxPages: number
 }
 
+/** an admin's decision to send a held or orphaned deposit back */
+export interface RefundMarkInput {
+  deposit_id: string
+  actor: string | null
+  note: string | null
+}
+
 /** Deposits: the WaaS's records pulled by id and applied to the ledger, and the admin's decisions on them. */
 export class DepositLedger {
   constructor(private readonly deps: ModuleDeps) {}
@@ -69,10 +76,7 @@ export class DepositLedger {
   }
 
   /** An admin sends a held or orphaned deposit back (the withdrawal flow pays refund_pending deposits). */
-  async markDepositForRefund(
-    input: { deposit_id: string; actor: string | null; note: string | null },
-    sharedContext: Context = {},
-  ): Promise<DepositApplication> {
+  async markDepositForRefund(input: RefundMarkInput, sharedContext: Context = {}): Promise<DepositApplication> {
     return this.deps.db.transaction((db) => markDepositForRefund(db, input, this.applyOptions()), sharedContext)
   }
 

@@ -14,11 +14,15 @@ export class DepositPollState {
 
   /**
    * Runs `fn` while holding the poll's advisory lock; false (without running it) when another instance
-   * holds it. A crashed poller releases the lock with its connection.
+   * holds it or shutdown has begun. The lock is a session's of its own (db-context.ts), so a crashed poller
+   * releases it with its connection. `signal` aborts when shutdown begins: stop between steps.
    */
-  async withLock(fn: () => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
-    const result = await this.deps.db.read((db) => withAdvisoryLock(db, DEPOSIT_POLL_LOCK_KEY, fn), sharedContext)
-    return result.acquired
+  async withLock(fn: (signal: AbortSignal) => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
+    const gated = await this.deps.db.read(
+      (db) => this.deps.shutdown.run((signal) => withAdvisoryLock(db, DEPOSIT_POLL_LOCK_KEY, () => fn(signal))),
+      sharedContext,
+    )
+    return gated.ran && gated.value.acquired
   }
 
   async isDue(sharedContext: Context = {}): Promise<boolean> {

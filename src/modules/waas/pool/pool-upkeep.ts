@@ -12,13 +12,21 @@ import { refillCoins, RefillReport } from "./refill"
 /** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
 const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
 
+/** how many addresses one upkeep run moved, by where they went */
+export interface AddressUpkeepReport {
+  cooling: number
+  retired: number
+  available: number
+}
+
 /** The pool's upkeep, for the jobs and the admin: refill, the addresses' return after quarantine, counts. */
 export class PoolUpkeep {
   constructor(private readonly deps: ModuleDeps) {}
 
   /**
    * Tops every enabled coin (or the given ones) up to its low watermark. Only one run at a time does
-   * work: a Postgres advisory lock makes a concurrent run return `skipped`. Correctness does not depend
+   * work: a Postgres advisory lock (held by a session of its own for the run, db-context.ts) makes a
+   * concurrent run return `skipped`, as does a shutdown in progress. Correctness does not depend
    * on the lock: unique emails, one address per account and unique (symbol, address) keep even
    * overlapping runs from duplicating anything.
    */
@@ -26,9 +34,11 @@ export class PoolUpkeep {
     const { options, logger } = this.deps
     return this.deps.db.read(async (db) => {
       const coins = options.coins.filter((c) => c.enabled && (!opts.symbols || opts.symbols.includes(c.symbol)))
-      const run = async () =>
-        refillCoins({ db, coins, provisioner: provisionerFor(this.deps, db), userCap: options.userCap, logger })
-      const result = await withAdvisoryLock(db, REFILL_LOCK_KEY, run)
+      const run = (signal: AbortSignal) =>
+        refillCoins({ db, coins, provisioner: provisionerFor(this.deps, db), userCap: options.userCap, logger, signal })
+      const gated = await this.deps.shutdown.run((signal) => withAdvisoryLock(db, REFILL_LOCK_KEY, () => run(signal)))
+      if (!gated.ran) return { skipped: "the application is shutting down", coins: [] }
+      const result = gated.value
       if (result.acquired) return result.value
       return {
         skipped: "another refill run holds the lock",
@@ -42,10 +52,7 @@ export class PoolUpkeep {
    * Address upkeep after payments: addresses of payments past monitor_until go into quarantine (cooling)
    * or retirement (addressReuse "never"); cooled addresses whose quarantine is over become available.
    */
-  async releaseCooledAddresses(
-    now: Date,
-    sharedContext: Context = {},
-  ): Promise<{ cooling: number; retired: number; available: number }> {
+  async releaseCooledAddresses(now: Date, sharedContext: Context = {}): Promise<AddressUpkeepReport> {
     const reuse = this.deps.options.addressReuse
     const target = quarantineTarget(reuse)
     return this.deps.db.read(async (db) => {

@@ -20,12 +20,10 @@ export interface CoinRefillReport {
   errors: string[]
 }
 
-export interface RefillReport {
-  /** set when the run did nothing because another refill held the lock */
-  skipped?: string
-  users: { count: number; cap: number }
-  coins: CoinRefillReport[]
-}
+export type RefillReport =
+  | { skipped?: undefined; users: { count: number; cap: number }; coins: CoinRefillReport[] }
+  /** the run did nothing: another refill held the lock (with the user count), or shutdown had begun */
+  | { skipped: string; users?: { count: number; cap: number }; coins: [] }
 
 /** fraction of the user cap at which the refill starts warning */
 export const USER_CAP_WARNING_RATIO = 0.9
@@ -34,6 +32,7 @@ export const USER_CAP_WARNING_RATIO = 0.9
  * Brings each coin up to its low watermark: first it completes accounts an earlier run left unfinished,
  * then it registers at most poolBatchSize new users per coin (a bound on one run's WaaS traffic; the job
  * runs every few minutes). A coin stops at its first WaaS error and the run moves on to the next coin.
+ * Once `signal` aborts (shutdown) no further registration or coin is started.
  */
 export async function refillCoins(args: {
   db: Knex
@@ -41,12 +40,14 @@ export async function refillCoins(args: {
   provisioner: AccountProvisioner
   userCap: number
   logger: Logger
-}): Promise<RefillReport> {
-  const { db, provisioner, userCap, logger } = args
+  signal?: AbortSignal
+}): Promise<RefillReport & { skipped?: undefined }> {
+  const { db, provisioner, userCap, logger, signal } = args
   const reports: CoinRefillReport[] = []
   let warnedAboutCap = false
 
   for (const coin of args.coins) {
+    if (signal?.aborted) break
     const report: CoinRefillReport = {
       symbol: coin.symbol,
       before: await countAvailable(db, coin.symbol),
@@ -60,6 +61,7 @@ export async function refillCoins(args: {
 
     let failed = false
     for (const account of await listUnfinishedAccounts(db, coin.symbol)) {
+      if (signal?.aborted) break
       try {
         await provisioner.complete(account)
         report.recovered++
@@ -73,7 +75,7 @@ export async function refillCoins(args: {
 
     let available = await countAvailable(db, coin.symbol)
     const wanted = failed ? 0 : Math.min(coin.poolBatchSize, Math.max(0, coin.poolLowWatermark - available))
-    for (let i = 0; i < wanted; i++) {
+    for (let i = 0; i < wanted && !signal?.aborted; i++) {
       const users = await countAccounts(db)
       if (!warnedAboutCap && users >= Math.ceil(userCap * USER_CAP_WARNING_RATIO)) {
         warnedAboutCap = true

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../../modules/waas"
 import type WaasModuleService from "../../../modules/waas/service"
 import { processWaasCallbackWorkflow } from "../workflows/process-callback"
+import { workflowFailureText } from "./workflow-failure"
 
 export interface CallbackProcessing {
   inbox_id: string
@@ -37,7 +38,7 @@ export async function processRecordedCallback(
       throwOnError: false,
     })
     if (errors.length > 0) {
-      const message = errors.map((e) => (e.error instanceof Error ? e.error.message : String(e.error?.message ?? e.error))).join("; ")
+      const message = workflowFailureText(errors)
       // the claim's compensation gave the lease back; record why, then retry a few times before the
       // row is left pending for the poller (the local event bus does not retry subscribers)
       await container

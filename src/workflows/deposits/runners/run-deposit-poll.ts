@@ -6,9 +6,10 @@ import type WaasModuleService from "../../../modules/waas/service"
 import { captureSettledCryptoPaymentWorkflow } from "../workflows/capture-settled-payment"
 import { processWaasDepositWorkflow } from "../workflows/process-deposit"
 import { processRecordedCallback } from "./run-callback-processing"
+import { workflowFailureText } from "./workflow-failure"
 
 export interface DepositPollReport {
-  /** why nothing ran (another instance holds the poll lock, or the interval has not elapsed) */
+  /** why nothing ran (another instance holds the poll lock, the interval has not elapsed, or shutdown began) */
   skipped?: string
   inbox: { processed: number; failed: number }
   sync: { pages: number; records: number; failed: number; cursor_from: string; cursor_to: string; caught_up: boolean }
@@ -43,7 +44,8 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
     medusa: { redriven: 0, failed: 0 },
     errors: [],
   }
-  const locked = await waas.withDepositPollLock(async () => {
+  if (waas.isShuttingDown()) return { ...report, skipped: SHUTTING_DOWN }
+  const locked = await waas.withDepositPollLock(async (signal) => {
     if (!opts.force && !(await waas.isDepositPollDue())) {
       report.skipped = "the poll interval has not elapsed"
       return
@@ -57,6 +59,8 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
     ]
     try {
       for (const [name, phase] of phases) {
+        // shutdown: what is left waits for the next run (on this or another instance)
+        if (signal.aborted) break
         try {
           await phase()
         } catch (e) {
@@ -67,7 +71,7 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
       await waas.markDepositPollRun()
     }
   })
-  if (!locked) report.skipped = "another instance is polling"
+  if (!locked) report.skipped = waas.isShuttingDown() ? SHUTTING_DOWN : "another instance is polling"
   return report
 }
 
@@ -77,8 +81,10 @@ async function applyPulled(container: MedusaContainer, record: DepositRecord): P
     throwOnError: false,
   })
   if (errors.length === 0) return null
-  return errors.map((e) => (e.error instanceof Error ? e.error.message : String(e.error?.message ?? e.error))).join("; ")
+  return workflowFailureText(errors)
 }
+
+const SHUTTING_DOWN = "the application is shutting down"
 
 /** after this many failures in a row (the WaaS down, most likely) the rest waits for the next run */
 const MAX_CONSECUTIVE_FAILURES = 3
