@@ -15,31 +15,36 @@ import {
   formatDecimal,
   loadPublicKey,
   Notification,
-  parseDecimal,
-  waasTimeToDate,
 } from "../../protocol"
 import {
   CallbackSide,
   claimCallbackRow,
   ClaimedCallback,
   completeCallbackRow,
+  CallbackListState,
+  listCallbackRows,
   listPendingCallbackIds,
+  recordCallbackFailureRow,
   recordCallbackRow,
   RecordedCallback,
   releaseCallbackRow,
   reopenCallbackRow,
 } from "./callbacks/inbox-sql"
 import {
-  applyDepositFacts,
-  ApplyOptions,
+  acknowledgeReversal,
+  assertAwaitingDecision,
   attachDeposit,
   AttachInput,
-  DepositApplication,
-  DepositSource,
+  DecisionInput,
   markDepositForRefund,
-} from "./deposits/apply-deposit"
-import { DEPOSIT_STATUSES_AT_WAAS_NON_FINAL } from "./deposits/deposit-states"
+  WaasReading,
+  waasReadingOf,
+} from "./deposits/admin-decisions"
+import { applyDepositFacts, ApplyOptions, DepositApplication, DepositSource } from "./deposits/apply-deposit"
+import { DEPOSIT_STATUSES_REREAD } from "./deposits/deposit-states"
 import { DEPOSIT_TABLE, DepositFactsRow } from "./deposits/ledger-sql"
+import { parkDepositFacts } from "./deposits/park-deposit"
+import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./deposits/pulled-deposit"
 import { advanceCursor, isCursorDue, readCursor, touchCursor } from "./deposits/cursor-sql"
 import CallbackInbox from "./models/callback-inbox"
 import Deposit from "./models/deposit"
@@ -431,9 +436,25 @@ export default class WaasModuleService extends MedusaService({
     await releaseCallbackRow(knexOf(sharedContext), { id, error })
   }
 
+  /** A processing run failed for good: counted, and the sweep's next attempt scheduled (callbacks/retry-schedule.ts). */
+  @InjectManager()
+  async recordCallbackFailure(id: string, error: string, @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await recordCallbackFailureRow(knexOf(sharedContext), { id, error })
+  }
+
   @InjectManager()
   async listPendingCallbacks(side: CallbackSide, limit: number, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
     return listPendingCallbackIds(knexOf(sharedContext), { side, limit })
+  }
+
+  /** For the admin API: callbacks by state (pending, failing, all) with their processing history. */
+  @InjectManager()
+  async listAndCountPendingCallbacks(
+    state: CallbackListState,
+    page: { limit: number; offset: number },
+    @MedusaContext() sharedContext: Context = {},
+  ) {
+    return listCallbackRows(knexOf(sharedContext), { state, ...page })
   }
 
   /** Makes a processed callback pending again (an admin's re-run). false when it does not exist. */
@@ -454,22 +475,25 @@ export default class WaasModuleService extends MedusaService({
     }
   }
 
-  /** The WaaS's own record of a deposit (depositList), or null when it does not know the id. */
-  async pullDeposit(waasDepositId: string): Promise<DepositRecord | null> {
+  /**
+   * The WaaS's own record of a deposit (depositList), or null when it does not know the id. Each record is
+   * validated on its own (deposits/pulled-deposit.ts): a malformed one comes back `unreadable`, to be parked.
+   */
+  async pullDeposit(waasDepositId: string): Promise<PulledDeposit | null> {
     if (!/^\d{1,16}$/.test(waasDepositId)) return null
-    const id = Number(waasDepositId)
-    const [record] = (await this.getClient().depositList([id])).filter((r) => r.id === id)
-    return record ?? null
+    const id = String(Number(waasDepositId))
+    const { deposits } = readDepositRows(await this.getClient().depositListRows([Number(id)]))
+    return deposits.find((d) => waasIdOf(d) === id) ?? null
   }
 
-  async pullDeposits(waasDepositIds: string[]): Promise<DepositRecord[]> {
+  async pullDeposits(waasDepositIds: string[]): Promise<PulledDeposit[]> {
     const ids = waasDepositIds.filter((id) => /^\d{1,16}$/.test(id)).map(Number)
-    return ids.length ? this.getClient().depositList(ids) : []
+    return ids.length ? readDepositRows(await this.getClient().depositListRows(ids)).deposits : []
   }
 
-  /** One syncDepositList page: deposits with a WaaS id above `cursor`. */
-  async syncDepositsAfter(cursor: string): Promise<DepositRecord[]> {
-    return this.getClient().syncDepositList(Number(cursor))
+  /** One syncDepositList page: deposits with a WaaS id above `cursor`, ascending; `unidentified`: rows without a readable id. */
+  async syncDepositsAfter(cursor: string): Promise<{ deposits: PulledDeposit[]; unidentified: number }> {
+    return readDepositRows(await this.getClient().syncDepositListRows(Number(cursor)))
   }
 
   /**
@@ -486,27 +510,49 @@ export default class WaasModuleService extends MedusaService({
     return applyDepositFacts(transactionOf(sharedContext), this.depositFacts(record), source, this.applyOptions())
   }
 
-  /** An admin credits a held or orphaned deposit to a payment (same ledger, same locks). */
+  /**
+   * Parks a deposit whose record could not be applied (needs_review, with the reason), in its own transaction,
+   * so nothing behind it waits (deposits/park-deposit.ts).
+   */
   @InjectTransactionManager()
-  async attachDeposit(input: AttachInput, @MedusaContext() sharedContext: Context = {}): Promise<DepositApplication> {
-    return attachDeposit(transactionOf(sharedContext), input, this.applyOptions())
-  }
-
-  /** An admin sends a held or orphaned deposit back (the withdrawal flow pays refund_pending deposits). */
-  @InjectTransactionManager()
-  async markDepositForRefund(
-    input: { deposit_id: string; actor: string | null; note: string | null },
+  async parkDeposit(
+    pulled: PulledDeposit,
+    source: DepositSource,
+    reason: string,
     @MedusaContext() sharedContext: Context = {},
   ): Promise<DepositApplication> {
-    return markDepositForRefund(transactionOf(sharedContext), input, this.applyOptions())
+    const o = this.applyOptions()
+    const offset = this.options_.callbackUtcOffsetMinutes
+    const facts = pulled.kind === "record" ? this.depositFacts(pulled.record) : factsOfUnreadable(pulled, offset, o.now)
+    return parkDepositFacts(transactionOf(sharedContext), { facts, readable: pulled.kind === "record", reason, source }, o)
   }
 
-  /** WaaS deposit ids of deposits the WaaS has not finished (the poller re-reads them). */
+  /**
+   * An admin credits a held, orphaned or parked deposit to a payment (same ledger, same locks), only if the WaaS,
+   * asked again now, reports it successful (deposits/admin-decisions.ts).
+   */
+  async attachDeposit(input: AttachInput, sharedContext: Context = {}): Promise<DepositApplication> {
+    const waas = await this.readDepositForDecision_(input.deposit_id, sharedContext)
+    return this.decide_((trx, o) => attachDeposit(trx, { ...input, waas }, o), sharedContext)
+  }
+
+  /** An admin sends a deposit the WaaS reports received back (the withdrawal flow pays refund_pending deposits). */
+  async markDepositForRefund(input: DecisionInput, sharedContext: Context = {}): Promise<DepositApplication> {
+    const waas = await this.readDepositForDecision_(input.deposit_id, sharedContext)
+    return this.decide_((trx, o) => markDepositForRefund(trx, { ...input, waas }, o), sharedContext)
+  }
+
+  /** An admin has dealt with a reversed deposit: it leaves the review queue. */
+  async acknowledgeReversal(input: DecisionInput, sharedContext: Context = {}): Promise<DepositApplication> {
+    return this.decide_((trx, o) => acknowledgeReversal(trx, input, o), sharedContext)
+  }
+
+  /** WaaS deposit ids the poller re-reads: unfinished at the WaaS, or waiting for an admin (DEPOSIT_STATUSES_REREAD). */
   @InjectManager()
   async listDepositIdsAwaitingWaas(limit: number, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
     const result = await knexOf(sharedContext).raw<{ rows: Array<{ waas_deposit_id: string }> }>(
       `SELECT waas_deposit_id FROM ${DEPOSIT_TABLE}
-        WHERE status IN (${statusList(DEPOSIT_STATUSES_AT_WAAS_NON_FINAL)}) AND deleted_at IS NULL
+        WHERE status IN (${statusList(DEPOSIT_STATUSES_REREAD)}) AND deleted_at IS NULL
         ORDER BY updated_at ASC LIMIT :limit`,
       { limit },
     )
@@ -587,6 +633,7 @@ export default class WaasModuleService extends MedusaService({
         payment_session_id: input.session_id,
         ...this.quoteFields(input, coin, quote, address, now),
         address_assigned_at: now,
+        address_free_since: address.free_since ?? null,
         status: "awaiting_payment",
         amount_received: "0",
         amount_pending: "0",
@@ -644,7 +691,7 @@ export default class WaasModuleService extends MedusaService({
         id: payment.id,
         ...this.quoteFields(input, coin, quote, address, now),
         // deposits are matched to the payment holding their address at the time: from now on, this one
-        ...(swapped && { address_assigned_at: now }),
+        ...(swapped && { address_assigned_at: now, address_free_since: address.free_since ?? null }),
         status: "awaiting_payment",
       },
       sharedContext,
@@ -787,23 +834,41 @@ export default class WaasModuleService extends MedusaService({
   }
 
   private applyOptions(): ApplyOptions {
-    return { latePolicy: this.options_.latePaymentPolicy, tolerance: this.options_.underpaymentTolerance, now: this.now_() }
+    const o = this.options_
+    return { latePolicy: o.latePaymentPolicy, tolerance: o.underpaymentTolerance, graceSeconds: o.depositClockGraceSeconds, now: this.now_() }
   }
 
   /** A pulled WaaS record as ledger facts: canonical amount, dates (list records carry epoch ms). */
   private depositFacts(record: DepositRecord): DepositFactsRow {
-    const offset = this.options_.callbackUtcOffsetMinutes
-    return {
-      waas_deposit_id: String(record.id),
-      symbol: record.symbol,
-      address_to: record.address_to,
-      amount: formatDecimal(parseDecimal(record.amount)),
-      txid: record.txid,
-      confirmations: record.confirmations,
-      waas_status: record.status,
-      waas_created_at: waasTimeToDate(record.created_at, offset),
-      waas_updated_at: waasTimeToDate(record.updated_at, offset),
+    return factsOfRecord(record, this.options_.callbackUtcOffsetMinutes)
+  }
+
+  /** An admin decision in one transaction, under the ledger's locks (deposits/admin-decisions.ts). */
+  @InjectTransactionManager()
+  protected async decide_(
+    run: (trx: Knex.Transaction, o: ApplyOptions) => Promise<DepositApplication>,
+    @MedusaContext() sharedContext: Context = {},
+  ): Promise<DepositApplication> {
+    return run(transactionOf(sharedContext), this.applyOptions())
+  }
+
+  /**
+   * What the WaaS says of a deposit right now, for an admin's decision: asked BEFORE the decision's transaction
+   * (no row is locked while waiting on the WaaS). A deposit not waiting for a decision is refused first; a WaaS
+   * that cannot be asked refuses the decision too, changing nothing.
+   */
+  private async readDepositForDecision_(depositId: string, sharedContext: Context): Promise<WaasReading> {
+    const [row] = await this.listDeposits({ id: depositId }, { take: 1 }, sharedContext)
+    if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `deposit ${depositId} does not exist`)
+    assertAwaitingDecision(row)
+    let pulled: PulledDeposit | null
+    try {
+      pulled = await this.pullDeposit(row.waas_deposit_id)
+    } catch (e) {
+      const why = e instanceof Error ? e.message : String(e)
+      throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, `deposit ${depositId} could not be re-read from the WaaS (${why}); nothing was changed`)
     }
+    return waasReadingOf(pulled, this.options_.callbackUtcOffsetMinutes)
   }
 
   private findCoin(symbol: string): CoinConfig | undefined {
