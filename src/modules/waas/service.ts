@@ -41,9 +41,9 @@ import {
   waasReadingOf,
 } from "./deposits/admin-decisions"
 import { applyDepositFacts, ApplyOptions, DepositApplication, DepositSource } from "./deposits/apply-deposit"
-import { DEPOSIT_STATUSES_REREAD } from "./deposits/deposit-states"
 import { DEPOSIT_TABLE, DepositFactsRow } from "./deposits/ledger-sql"
 import { parkDepositFacts } from "./deposits/park-deposit"
+import { listDepositsToReread, markReread, RereadRow } from "./deposits/reread-sql"
 import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./deposits/pulled-deposit"
 import { advanceCursor, isCursorDue, readCursor, touchCursor } from "./deposits/cursor-sql"
 import CallbackInbox from "./models/callback-inbox"
@@ -547,16 +547,15 @@ export default class WaasModuleService extends MedusaService({
     return this.decide_((trx, o) => acknowledgeReversal(trx, input, o), sharedContext)
   }
 
-  /** WaaS deposit ids the poller re-reads: unfinished at the WaaS, or waiting for an admin (DEPOSIT_STATUSES_REREAD). */
+  /** What the poller re-reads: unfinished at the WaaS, or waiting for an admin (deposits/reread-sql.ts). */
   @InjectManager()
-  async listDepositIdsAwaitingWaas(limit: number, @MedusaContext() sharedContext: Context = {}): Promise<string[]> {
-    const result = await knexOf(sharedContext).raw<{ rows: Array<{ waas_deposit_id: string }> }>(
-      `SELECT waas_deposit_id FROM ${DEPOSIT_TABLE}
-        WHERE status IN (${statusList(DEPOSIT_STATUSES_REREAD)}) AND deleted_at IS NULL
-        ORDER BY updated_at ASC LIMIT :limit`,
-      { limit },
-    )
-    return result.rows.map((r) => r.waas_deposit_id)
+  async listDepositsToReread(limit: number, @MedusaContext() sharedContext: Context = {}): Promise<RereadRow[]> {
+    return listDepositsToReread(knexOf(sharedContext), limit)
+  }
+
+  @InjectManager()
+  async markDepositsReread(waasDepositIds: string[], @MedusaContext() sharedContext: Context = {}): Promise<void> {
+    await markReread(knexOf(sharedContext), waasDepositIds)
   }
 
   /** Paid or overpaid payments whose Medusa payment has not been captured yet (an earlier capture failed). */

@@ -191,14 +191,26 @@ async function syncFromCursor(
 }
 
 async function recheckUnfinished(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {
-  const ids = await waas.listDepositIdsAwaitingWaas(500)
-  if (ids.length === 0) return
-  for (const pulled of await waas.pullDeposits(ids)) {
+  const rows = await waas.listDepositsToReread(500)
+  if (rows.length === 0) return
+  const stored = new Map(rows.map((r) => [r.waas_deposit_id, r]))
+  const pulledAll = await waas.pullDeposits(rows.map((r) => r.waas_deposit_id))
+  const answered = new Set(pulledAll.map(waasIdOf))
+  // ids the WaaS did not answer for are not re-read again and again ahead of the others
+  const unchanged: string[] = rows.map((r) => r.waas_deposit_id).filter((id) => !answered.has(id))
+  for (const pulled of pulledAll) {
     report.recheck.checked++
+    // a decision waiting for an admin on money the WaaS still confirms: nothing to apply, only to come round again
+    const row = stored.get(waasIdOf(pulled))
+    if (pulled.kind === "record" && pulled.record.status === 1 && (row?.status === "held" || row?.status === "orphaned")) {
+      unchanged.push(waasIdOf(pulled))
+      continue
+    }
     const r = await applyPulled(container, pulled)
     if (!r.applied) report.recheck.failed++
     else if (r.parked) report.recheck.parked++
   }
+  await waas.markDepositsReread(unchanged)
 }
 
 async function redriveMedusa(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {

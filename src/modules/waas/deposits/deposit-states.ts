@@ -53,9 +53,6 @@ export const DepositMachine = new StateMachine<DepositLedgerStatus>(
 /** what an admin decides on (attach or mark for refund), always after re-reading the deposit from the WaaS */
 export const DEPOSIT_STATUSES_AWAITING_DECISION: readonly DepositLedgerStatus[] = ["held", "orphaned", "needs_review"]
 
-/** the review queue: decisions to make, and reversals until an admin acknowledges them */
-export const DEPOSIT_STATUSES_IN_REVIEW: readonly DepositLedgerStatus[] = [...DEPOSIT_STATUSES_AWAITING_DECISION, "reversed"]
-
 /** deposits the WaaS has not finished (status 0, 4, 5, 6) */
 export const DEPOSIT_STATUSES_AT_WAAS_NON_FINAL: readonly DepositLedgerStatus[] = ["pending", "compliance_review"]
 
