@@ -214,6 +214,20 @@ medusaIntegrationTestRunner({
         amount_remaining: payment.amount_due,
       })
 
+      // the shopper pays the shortfall to the same address: paid again, no second Medusa capture, the flag updated
+      const topUp = payer().send(payment.address, payment.amount_due)
+      await payer().acknowledged(topUp)
+      await inboxSettled(db())
+      await waitFor("the payment paid again", async () => (await adminByOrder(orderId)).crypto_payment.status === "paid")
+      const [again, ...more] = await medusaPayments(sessionId)
+      expect(more).toEqual([])
+      expect(again.id).toBe(medusaPayment.id)
+      await waitFor("the flag updated", async () => {
+        const [p] = await medusaPayments(sessionId)
+        const flag = (p as { metadata?: Record<string, { status?: string; amount_remaining?: string }> | null }).metadata?.waas_reversal
+        return flag?.status === "paid" && flag.amount_remaining === "0"
+      })
+
       // once the admin has dealt with the order, acknowledging the reversal takes it off the queue
       const ack = await admin("POST", `/admin/waas/orphans/${queued!.id}/resolve`, { action: "acknowledge", note: "order put on hold" })
       expect(ack.status).toBe(200)

@@ -36,12 +36,15 @@ export const flagReversedMedusaPaymentStep = createStep(
   "waas-flag-reversed-medusa-payment",
   async (input: { application: DepositApplication | null }, { container }) => {
     const a = input.application
-    if (!a || a.after !== "reversed") return new StepResponse<ReversalFlag>("not_reversed")
+    // a reversal, or a new deposit that made a reversed payment good again: the flag shows where it stands
+    const madeGood = a?.payment?.before === "reversed" && a.payment.after !== "reversed"
+    if (!a || (a.after !== "reversed" && !madeGood)) return new StepResponse<ReversalFlag>("not_reversed")
     const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+    const paymentId = madeGood ? a.payment!.id : (await waas.retrieveDeposit(a.deposit_id)).crypto_payment_id
+    if (!paymentId) return new StepResponse<ReversalFlag>("not_captured")
     const deposit = await waas.retrieveDeposit(a.deposit_id)
-    if (!deposit.crypto_payment_id) return new StepResponse<ReversalFlag>("not_captured")
-    const payment = await waas.retrieveCryptoPayment(deposit.crypto_payment_id)
+    const payment = await waas.retrieveCryptoPayment(paymentId)
     const reversed = await waas.listDeposits({ crypto_payment_id: payment.id, status: ["reversed"] }, { order: { waas_created_at: "ASC" } })
     const remaining = parseDecimal(payment.amount_due).minus(parseDecimal(payment.amount_received))
     const flag: Omit<WaasReversalFlag, "flagged_at"> = {
@@ -57,6 +60,7 @@ export const flagReversedMedusaPaymentStep = createStep(
     const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
     const [captured] = await payments.listPayments({ payment_session_id: payment.payment_session_id })
     if (!captured?.captured_at) {
+      if (madeGood) return new StepResponse<ReversalFlag>("not_captured")
       logger.warn(
         `medusa-plugin-waas: deposit ${a.waas_deposit_id} of crypto payment ${payment.id} was reversed by the WaaS ` +
           `(${deposit.review_reason ?? "status " + deposit.waas_status}); Medusa had not captured the payment, which is now ${payment.status}`,
@@ -73,6 +77,10 @@ export const flagReversedMedusaPaymentStep = createStep(
     await payments.updatePayment({ id: captured.id, metadata: { ...metadata, waas_reversal: waasReversal } } as Parameters<
       IPaymentModuleService["updatePayment"]
     >[0])
+    if (madeGood) {
+      logger.info(`medusa-plugin-waas: crypto payment ${payment.id}, reversed before, is ${payment.status} again; metadata.waas_reversal of Medusa payment ${captured.id} updated`)
+      return new StepResponse<ReversalFlag>("flagged")
+    }
     logger.warn(
       `medusa-plugin-waas: deposit ${a.waas_deposit_id} of crypto payment ${payment.id} (order ${payment.order_id ?? "unknown"}) ` +
         `was reversed by the WaaS after Medusa captured payment ${captured.id}: the payment is now ${payment.status}, ` +
