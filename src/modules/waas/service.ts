@@ -449,7 +449,7 @@ export default class WaasModuleService extends MedusaService({
 
   /** For the admin API: callbacks by state (pending, failing, all) with their processing history. */
   @InjectManager()
-  async listAndCountPendingCallbacks(
+  async listCallbacksByState(
     state: CallbackListState,
     page: { limit: number; offset: number },
     @MedusaContext() sharedContext: Context = {},

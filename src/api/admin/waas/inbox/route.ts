@@ -13,6 +13,6 @@ import { AdminWaasInboxList, parseOr400 } from "../validators"
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const q = parseOr400(AdminWaasInboxList, req.query)
   const waas = req.scope.resolve<WaasModuleService>(WAAS_MODULE)
-  const [rows, count] = await waas.listAndCountPendingCallbacks(q.state, { limit: q.limit, offset: q.offset })
+  const [rows, count] = await waas.listCallbacksByState(q.state, { limit: q.limit, offset: q.offset })
   res.json({ callbacks: rows.map(adminCallbackView), count, limit: q.limit, offset: q.offset })
 }
