@@ -260,9 +260,9 @@ async function main() {
 
     // ---------------------------------------------------------------- the ledger
     const { rows: doubles } = await db.raw(
-      `SELECT waas_deposit_id, count(*)::int AS n FROM waas_deposit_credit GROUP BY waas_deposit_id HAVING count(*) > 1`,
+      `SELECT waas_deposit_id, count(*)::int AS n FROM waas_deposit_credit WHERE entry = 'credit' GROUP BY waas_deposit_id HAVING count(*) > 1`,
     )
-    const { rows: credits } = await db.raw(`SELECT waas_deposit_id, amount FROM waas_deposit_credit`)
+    const { rows: credits } = await db.raw(`SELECT waas_deposit_id, amount FROM waas_deposit_credit WHERE entry = 'credit'`)
     const used = deposits.slice(0, 2 * ROUNDS * UNIQUE_PER_ROUND).concat(deposits.slice(-10))
     const expected = used.reduce((acc, d) => acc.plus(d.amount), new Decimal(0))
     const credited = credits.reduce((acc, c) => acc.plus(c.amount), new Decimal(0))

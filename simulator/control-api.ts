@@ -91,6 +91,7 @@ function routes(c: SimControl): Route[] {
     r("POST", "/deposits/:id/confirm", (p, b) => c.confirmDeposit(id(p), parse(ConfirmBody, b).n)),
     r("POST", "/deposits/:id/kyt", (p, b) => c.releaseKyt(id(p), parse(KytBody, b).result)),
     r("POST", "/deposits/:id/fail", (p, b) => (parse(Empty, b), c.failDeposit(id(p)))),
+    r("POST", "/deposits/:id/reverse", (p, b) => (parse(Empty, b), c.reverseDeposit(id(p)))),
     r("POST", "/withdrawals/:ref/outcome", (p, b) => {
       const o = parse(OutcomeBody, b)
       return c.setWithdrawalOutcome(decodeURIComponent(p.ref), o.status, { txid: o.txid, realFee: o.realFee })

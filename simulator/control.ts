@@ -39,6 +39,7 @@ export function createControl(d: ControlDeps): SimControl {
     confirmDeposit: (id, n) => d.state.deposits.confirm(id, n),
     releaseKyt: (id, result) => d.state.deposits.releaseKyt(id, result),
     failDeposit: (id) => d.state.deposits.fail(id),
+    reverseDeposit: (id) => d.state.deposits.reverse(id),
     setWithdrawalOutcome: (ref, status, opts) => d.state.withdrawals.setOutcome(ref, status, opts),
     advanceClock: async (ms) => {
       await d.clock.advance(ms)

@@ -108,6 +108,25 @@ export class DepositBook {
     return { ...d }
   }
 
+  /**
+   * The WaaS takes back a deposit it had reported credited (status 1, then 2: the protocol calls 2 final, but a
+   * chain reorganisation or a late compliance decision can still undo a credit). The amount leaves the balance it
+   * went to (the company account when auto-collected) and the final status is notified like any other.
+   */
+  reverse(id: number): SimDeposit {
+    const d = this.byId(id)
+    if (d.status !== DepositStatus.SUCCESS) {
+      throw new SimControlError(409, `deposit ${id} is not credited (status ${d.status}); only a credited deposit can be reversed`)
+    }
+    const amount = new ExactDecimal(d.amount)
+    const b = d.collected ? this.c.balances.company(d.appId, d.symbol) : this.c.balances.user(d.uid, d.symbol)
+    b.normal = b.normal.minus(amount)
+    d.status = DepositStatus.FAILED
+    d.updatedAt = this.c.now()
+    this.c.hooks.depositChanged({ ...d }, true)
+    return { ...d }
+  }
+
   /** the receiving side of an internal transfer: a deposit credited at once, with no chain transaction */
   creditInternal(t: { recipient: SimUser; coin: SimCoin; amount: string; from: string; to: string; at: number }): SimDeposit {
     const id = this.nextId++

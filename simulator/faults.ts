@@ -29,6 +29,13 @@ const EndpointPatch = z.strictObject({
   hang: n(z.strictObject({ times, phase, ms: z.number().int().min(1).optional() })),
   malformedAmounts: n(z.strictObject({ times })),
   garbage: n(z.strictObject({ times, phase, body: z.string().optional() })),
+  patchRecords: n(
+    z.strictObject({
+      times,
+      ids: z.array(z.number().int().nonnegative()).min(1),
+      set: z.record(z.string().min(1), z.union([z.string(), z.number()])),
+    }),
+  ),
 })
 const endpointKeys = [...(Object.keys(WAAS_ENDPOINTS) as (keyof typeof WAAS_ENDPOINTS)[]), "*"] as const
 const FaultsPatchSchema = z.strictObject({
@@ -128,10 +135,28 @@ export class FaultRegistry {
   }
 
   /**
+   * Rewrites the records of a list answer that the patchRecords fault names; a use is consumed only by an answer
+   * that had one of them. Returns the data unchanged when nothing applies.
+   */
+  patchRecords(endpoint: EndpointFaultKey, data: unknown): unknown {
+    if (!Array.isArray(data)) return data
+    for (const name of [endpoint, "*"] as const) {
+      const holder = this.faults.endpoints?.[name] as Record<string, unknown> | undefined
+      const f = holder?.patchRecords as NonNullable<EndpointFaults["patchRecords"]> | undefined
+      if (!f) continue
+      const hit = (r: unknown) => r !== null && typeof r === "object" && f.ids.includes(Number((r as { id?: unknown }).id))
+      if (!data.some(hit)) continue
+      const { set } = this.consume<NonNullable<EndpointFaults["patchRecords"]>>(holder, "patchRecords")!
+      return data.map((r) => (hit(r) ? { ...(r as object), ...set } : r))
+    }
+    return data
+  }
+
+  /**
    * The endpoint-specific fault wins over the "*" one. Phased faults are consumed only in their phase
    * (default "before": nothing is executed).
    */
-  takeEndpoint<K extends keyof EndpointFaults>(endpoint: EndpointFaultKey, key: K, at?: FaultPhase): EndpointFaults[K] {
+  takeEndpoint<K extends Exclude<keyof EndpointFaults, "patchRecords">>(endpoint: EndpointFaultKey, key: K, at?: FaultPhase): EndpointFaults[K] {
     for (const name of [endpoint, "*"] as const) {
       const holder = this.faults.endpoints?.[name] as Record<string, unknown> | undefined
       const f = holder?.[key] as (Counted & { phase?: FaultPhase }) | undefined

@@ -110,6 +110,7 @@ export class SimServer {
     if (result.data !== undefined && this.o.faults.takeEndpoint(name, "malformedAmounts")) {
       result.data = malformAmountsDeep(result.data)
     }
+    if (result.data !== undefined) result.data = this.o.faults.patchRecords(name, result.data)
     // key order of the real responses: code, data, msg
     sendJson(res, 200, { data: encryptEnvelope(JSON.stringify(result), this.o.walletKey) })
   }

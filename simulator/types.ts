@@ -286,6 +286,11 @@ export interface EndpointFaults {
   malformedAmounts?: Counted
   /** HTTP 200 with a non-JSON body */
   garbage?: Counted & { body?: string; phase?: FaultPhase }
+  /**
+   * the records with these ids in a list answer carry these field values instead (an undocumented status, an
+   * amount with a decimal comma): one bad record among good ones. `times` counts the answers it changed.
+   */
+  patchRecords?: Counted & { ids: number[]; set: Record<string, string | number> }
 }
 
 export type EndpointFaultKey = WaasEndpointName | "*"
@@ -324,6 +329,8 @@ export interface SimControl {
   confirmDeposit(id: number, n?: number): SimDeposit
   releaseKyt(id: number, result: "pass" | "fail"): SimDeposit
   failDeposit(id: number): SimDeposit
+  /** a credited deposit (status 1) reported failed after all (status 2): its amount leaves the balance, notified */
+  reverseDeposit(id: number): SimDeposit
   /** a number is a WaaS id; a string is a request_id (or, when no request_id matches and it is all digits, an id) */
   setWithdrawalOutcome(ref: number | string, status: number, opts?: WithdrawalOutcomeOptions): SimWithdrawal
   advanceClock(ms: number): Promise<{ now: number }>

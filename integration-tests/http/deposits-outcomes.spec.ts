@@ -284,7 +284,7 @@ medusaIntegrationTestRunner({
       // a decision is final: the same deposit cannot then be attached
       const again = await admin("POST", `/admin/waas/orphans/${orphan.id}/resolve`, { action: "attach", order_id: orderId })
       expect(again.status).toBe(400)
-      expect(again.body).toMatchObject({ message: `deposit ${orphan.id} is refund_pending; only held or orphaned deposits wait for an admin's decision` })
+      expect(again.body).toMatchObject({ message: `deposit ${orphan.id} is refund_pending; only held, orphaned or needs_review deposits wait for an admin's decision` })
       expect((await adminByOrder(orderId)).credits).toEqual([])
     })
 
@@ -363,7 +363,7 @@ medusaIntegrationTestRunner({
         ["an unknown action", "POST", `/admin/waas/orphans/${byOrder.deposits[0].id}/resolve`, { action: "keep" }, 400, /action must be/],
         ["two targets", "POST", `/admin/waas/orphans/${byOrder.deposits[0].id}/resolve`, { action: "attach", order_id: orderId, crypto_payment_id: byOrder.crypto_payment.id }, 400, /not both/],
         ["an unknown deposit", "POST", "/admin/waas/orphans/wdep_missing/resolve", { action: "mark_for_refund" }, 404, /deposit wdep_missing does not exist/],
-        ["a credited deposit", "POST", `/admin/waas/orphans/${byOrder.deposits[0].id}/resolve`, { action: "mark_for_refund" }, 400, /is credited; only held or orphaned/],
+        ["a credited deposit", "POST", `/admin/waas/orphans/${byOrder.deposits[0].id}/resolve`, { action: "mark_for_refund" }, 400, /is credited; only held, orphaned or needs_review/],
         ["an unknown callback", "POST", "/admin/waas/inbox/wcbin_missing/reprocess", undefined, 404, /does not exist/],
       ]
       for (const [label, method, path, body, status, message] of bad) {

@@ -110,6 +110,8 @@ describe("operations", () => {
     expect((await ctl("POST", `/deposits/${risky}/kyt`, { result: "pass" })).body).toMatchObject({ status: 1 })
     const doomed = (await ctl("POST", "/deposits", { address, amount: "0.1" })).body.id as number
     expect((await ctl("POST", `/deposits/${doomed}/fail`)).body).toMatchObject({ status: 2 })
+    expect((await ctl("POST", `/deposits/${doomed}/reverse`)).status).toBe(409)
+    expect((await ctl("POST", `/deposits/${risky}/reverse`)).body).toMatchObject({ status: 2 })
   })
 
   it("fund, withdraw over WaaS, then drive the outcome by request_id", async () => {

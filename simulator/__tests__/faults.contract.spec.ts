@@ -111,6 +111,22 @@ describe("WaaS endpoint faults", () => {
     expect(await ok(sim, "getByUidAndSymbol", { uid, symbol: "TRX" })).toMatchObject({ normal_balance: "7.25" })
   })
 
+  it("patchRecords rewrites only the named records of a list answer, and counts only answers it changed", async () => {
+    const uid = await newUser(sim)
+    const address = await addressOf(sim, uid, "TRX")
+    const [a, b] = [sim.control.chainDeposit({ address, amount: "1.5" }), sim.control.chainDeposit({ address, amount: "2" })]
+    for (const d of [a, b]) sim.control.confirmDeposit(d.id, 20)
+    sim.control.setFaults({ endpoints: { "*": { patchRecords: { ids: [b.id], set: { status: 3, amount: "2,0" }, times: 1 } } } })
+    expect(await ok<Array<{ id: number }>>(sim, "depositList", { ids: String(a.id) })).toEqual([expect.objectContaining({ id: a.id, status: 1 })])
+    const synced = await ok<Array<{ id: number; status: number; amount: string }>>(sim, "syncDepositList", { max_id: a.id - 1 })
+    expect(synced.map((r) => [r.id, r.status, r.amount])).toEqual([
+      [a.id, 1, "1.5"],
+      [b.id, 3, "2,0"],
+    ])
+    expect(sim.control.getFaults()).toEqual({})
+    expect(await ok<Array<{ status: number }>>(sim, "depositList", { ids: String(b.id) })).toEqual([expect.objectContaining({ status: 1, amount: "2" })])
+  })
+
   it("garbage answers HTTP 200 with a body that is not JSON", async () => {
     sim.control.setFaults({ endpoints: { getCoinList: { garbage: { times: 1 } } } })
     const res = await fetch(endpointUrl(sim, "getCoinList"), { method: "POST", body: "app_id=x&data=y" })

@@ -133,6 +133,18 @@ describe("deposits", () => {
     expect(controlStatus(() => s.deposits.fail(d.id))).toBe(409)
   })
 
+  it("reverse a credited deposit: status 1 becomes 2, the amount leaves the balance, and the change is notified", () => {
+    const { s, uid, eth, deposits } = setup()
+    const d = s.deposits.chainDeposit({ address: eth, amount: "1.25" })
+    expect(controlStatus(() => s.deposits.reverse(d.id))).toBe(409)
+    s.deposits.confirm(d.id, 12)
+    expect(s.userBalance(APP, uid, "ETH").normal.toString()).toBe("1.25")
+    expect(s.deposits.reverse(d.id)).toMatchObject({ status: 2, confirmations: 12 })
+    expect(s.userBalance(APP, uid, "ETH").normal.toString()).toBe("0")
+    expect(deposits.filter((e) => e.final).map((e) => e.d.status)).toEqual([1, 2])
+    expect(controlStatus(() => s.deposits.reverse(d.id))).toBe(409)
+  })
+
   it("park in KYT review instead of crediting, until released", () => {
     const { s, uid, eth } = setup()
     const risky = s.deposits.chainDeposit({ address: eth, amount: "2", kyt: "risk" })

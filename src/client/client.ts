@@ -1,3 +1,4 @@
+import { z } from "zod"
 import { formatDecimal, parseDecimal } from "../protocol/decimal"
 import { EndpointData, PAGE_SIZE, WAAS_ENDPOINTS, WaasEndpointName } from "../protocol/endpoints"
 import { encryptEnvelope } from "../protocol/envelope"
@@ -29,6 +30,9 @@ export interface WithdrawResult {
 }
 
 const REQUEST_ID = /^[^,\s]{1,64}$/
+
+/** a list answer whose records the caller validates itself */
+const ROWS = z.array(z.unknown())
 
 /**
  * A typed client of the ChainUp Custody WaaS v2 API (protocol §1–§2). Stateless apart from its connection pool:
@@ -127,6 +131,24 @@ export class WaasClient {
     return this.call("syncDepositList", { max_id: maxId })
   }
 
+  /**
+   * `depositList` and `syncDepositList` with the answer verified (signature, envelope, a list) but its records
+   * left for the caller to validate one by one (`DepositRecord.safeParse`): one malformed record must not hide
+   * the others, nor stop a sync behind it.
+   */
+  async depositListRows(ids: number[]): Promise<unknown[]> {
+    this.assertIds("depositList", ids)
+    const out: unknown[] = []
+    for (let i = 0; i < ids.length; i += PAGE_SIZE) {
+      out.push(...((await this.request("depositList", { ids: ids.slice(i, i + PAGE_SIZE).join(",") }, ROWS)) as unknown[]))
+    }
+    return out
+  }
+
+  async syncDepositListRows(maxId: number): Promise<unknown[]> {
+    return (await this.request("syncDepositList", { max_id: maxId }, ROWS)) as unknown[]
+  }
+
   async syncMinerFeeList(maxId: number): Promise<MinerFeeRecord[]> {
     return this.call("syncMinerFeeList", { max_id: maxId })
   }
@@ -170,14 +192,18 @@ export class WaasClient {
     return out as EndpointData<N>
   }
 
-  /** One logical call: read endpoints are retried on transient failures, writes are sent exactly once. */
   private async call<N extends WaasEndpointName>(name: N, fields: Record<string, unknown>): Promise<EndpointData<N>> {
+    return (await this.request(name, fields, WAAS_ENDPOINTS[name].data)) as EndpointData<N>
+  }
+
+  /** One logical call: read endpoints are retried on transient failures, writes are sent exactly once. */
+  private async request(name: WaasEndpointName, fields: Record<string, unknown>, dataSchema: z.ZodType): Promise<unknown> {
     const endpoint = WAAS_ENDPOINTS[name]
     const attempts = endpoint.read ? 1 + this.o.readRetries : 1
     for (let attempt = 0; ; attempt++) {
       const started = Date.now()
       try {
-        const data = await this.send(name, fields)
+        const data = await this.send(name, fields, dataSchema)
         this.o.logger?.debug?.(`WaaS ${endpoint.path} ok in ${Date.now() - started} ms (attempt ${attempt + 1})`)
         return data
       } catch (e) {
@@ -193,7 +219,7 @@ export class WaasClient {
     }
   }
 
-  private async send<N extends WaasEndpointName>(name: N, fields: Record<string, unknown>): Promise<EndpointData<N>> {
+  private async send(name: WaasEndpointName, fields: Record<string, unknown>, dataSchema: z.ZodType): Promise<unknown> {
     const endpoint = WAAS_ENDPOINTS[name]
     // canonical inner request (§1.4): time in ms as a number, charset, version, then the endpoint fields
     const inner = { time: this.o.now(), charset: "UTF-8", version: "v2", ...fields }
@@ -204,6 +230,6 @@ export class WaasClient {
       app_id: this.o.appId,
       data,
     })
-    return openResponse(endpoint.path, raw, endpoint.data, this.o.waasKey) as EndpointData<N>
+    return openResponse(endpoint.path, raw, dataSchema, this.o.waasKey)
   }
 }

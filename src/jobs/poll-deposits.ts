@@ -12,12 +12,15 @@ export default async function pollDepositsJob(container: MedusaContainer): Promi
   if (!report.skipped) {
     const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
     const failed = report.inbox.failed + report.sync.failed + report.recheck.failed + report.medusa.failed + report.errors.length
+    const parked = report.sync.parked + report.recheck.parked
     const line =
       `medusa-plugin-waas: deposit poll: inbox ${report.inbox.processed}, synced ${report.sync.records} ` +
       `(cursor ${report.sync.cursor_from} → ${report.sync.cursor_to}), re-checked ${report.recheck.checked}, ` +
-      `Medusa re-driven ${report.medusa.redriven}${failed ? `, ${failed} failed (retried next run)` : ""}` +
+      `Medusa re-driven ${report.medusa.redriven}` +
+      (parked ? `, ${parked} parked for review (/admin/waas/orphans?status=needs_review)` : "") +
+      (failed ? `, ${failed} failed (retried with backoff)` : "") +
       (report.errors.length ? ` [${report.errors.join("; ")}]` : "")
-    if (failed) logger.warn(line)
+    if (failed || parked) logger.warn(line)
     else if (report.inbox.processed + report.sync.records + report.recheck.checked + report.medusa.redriven > 0) logger.info(line)
   }
   return report

@@ -148,6 +148,12 @@ const OptionsObject = z.object({
   depositPollIntervalSeconds: wholeNumber(15, 86_400).default(60),
   /** at most this many syncDepositList pages (100 deposits each) per poll run */
   depositPollMaxPages: wholeNumber(1, 1_000).default(20),
+  /**
+   * How far the WaaS's clock may lag the store's when a deposit is matched to the payment holding its address:
+   * a deposit dated up to this long before the payment took the address is still that payment's, unless it is
+   * from before the address's previous quarantine ended (the previous holder's time).
+   */
+  depositClockGraceSeconds: wholeNumber(0, 3_600).default(300),
   addressReuse: AddressReuseSchema.default({ mode: "quarantine", quarantineSeconds: 7 * 86_400 }),
   rateSource: RateSourceSchema,
   /**

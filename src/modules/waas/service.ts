@@ -1,61 +1,32 @@
-import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import type { Context, Logger } from "@medusajs/framework/types"
-import { InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
-import type { WaasClient } from "../../client"
+import type { Context } from "@medusajs/framework/types"
 import type { DepositRecord, Notification } from "../../protocol"
 import { CallbackCheck, CallbackInbox as Inbox } from "./callbacks/inbox"
-import type { CallbackSide, ClaimedCallback, RecordedCallback } from "./callbacks/inbox-sql"
+import type { CallbackListState, CallbackSide, ClaimedCallback, RecordedCallback } from "./callbacks/inbox-sql"
 import { Coins } from "./checkout/coins"
 import { PaymentClaims } from "./checkout/payment-claims"
 import { PaymentLifecycle } from "./checkout/payment-lifecycle"
 import type { CryptoPaymentStatus } from "./checkout/payment-states"
 import type { CryptoPaymentPublicView } from "./checkout/public-view"
 import { Quotes } from "./checkout/quotes"
-import { knexOf, transactionOf } from "./db-context"
-import { createModuleClient } from "./module-client"
-import { GateRun, ShutdownGate } from "./shutdown-gate"
-import type { AttachInput, DepositApplication, DepositSource } from "./deposits/apply-deposit"
-import { DepositLedger, DepositOptions, RefundMarkInput } from "./deposits/deposit-ledger"
+import type { AttachInput, DecisionInput } from "./deposits/admin-decisions"
+import type { DepositApplication, DepositSource } from "./deposits/application"
+import { DepositDecisions } from "./deposits/deposit-decisions"
+import { DepositLedger, DepositOptions } from "./deposits/deposit-ledger"
 import { DepositPollState } from "./deposits/deposit-poll-state"
-import { ModuleDb, ModuleDeps, paymentRowsOf } from "./module-context"
-import CallbackInbox from "./models/callback-inbox"
-import CryptoPayment from "./models/crypto-payment"
-import Deposit from "./models/deposit"
-import DepositCredit from "./models/deposit-credit"
-import PoolAddress from "./models/pool-address"
-import SyncCursor from "./models/sync-cursor"
-import WaasAccount from "./models/waas-account"
-import { parseWaasOptions, redactOptions, WaasOptions } from "./options"
+import type { PulledDeposit } from "./deposits/pulled-deposit"
+import type { RereadRow } from "./deposits/reread-sql"
+import { WaasModuleBase } from "./module-base"
 import { AddressUpkeepReport, PoolUpkeep } from "./pool/pool-upkeep"
 import type { RefillReport } from "./pool/refill"
-import { installCrudGuards } from "./status-write-guard"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
-
-type InjectedDependencies = { logger: Logger }
 
 /**
  * The `waas` module's one public face (Medusa resolves it as `waas`). A facade: each method hands over to
- * the domain that owns the work (checkout/, pool/, callbacks/, deposits/; see the README). The domains
- * share the options, the log, the clock, the one WaaS client and database access through ModuleDeps;
- * only the module talks to the WaaS.
+ * the domain that owns the work (checkout/, pool/, callbacks/, deposits/; see the README). The plumbing the
+ * domains share (options, the WaaS client, database access, shutdown) is module-base.ts; only the module
+ * talks to the WaaS.
  */
-export default class WaasModuleService extends MedusaService({
-  WaasAccount,
-  PoolAddress,
-  CryptoPayment,
-  SyncCursor,
-  CallbackInbox,
-  Deposit,
-  DepositCredit,
-}) {
-  protected readonly options_: WaasOptions
-  protected readonly logger_: Logger
-  /**
-   * Mutable state lives in a holder set once in the constructor: the service may be reached through a proxy
-   * (the module test runner uses one), where assigning a field would land on the proxy, not on the service.
-   */
-  private readonly lazy_: { client: WaasClient | null; closed: boolean } = { client: null, closed: false }
-  private readonly shutdown_ = new ShutdownGate()
+export default class WaasModuleService extends WaasModuleBase {
   private readonly coins_: Coins
   private readonly quotes_: Quotes
   private readonly payments_: PaymentLifecycle
@@ -63,73 +34,21 @@ export default class WaasModuleService extends MedusaService({
   private readonly pool_: PoolUpkeep
   private readonly inbox_: Inbox
   private readonly deposits_: DepositLedger
+  private readonly decisions_: DepositDecisions
   private readonly depositPoll_: DepositPollState
 
-  constructor(container: InjectedDependencies, options: unknown) {
-    // eslint-disable-next-line prefer-rest-params
-    super(...arguments)
-    this.options_ = parseWaasOptions(options)
-    this.logger_ = container.logger
-
-    // statuses and ledger figures change only through the domains' lifecycle code (status-write-guard.ts)
-    const writeCryptoPayments = installCrudGuards(this)
-
-    const db: ModuleDb = { transaction: (fn, ctx) => this.inTransaction_(fn, ctx), read: (fn, ctx) => this.withManager_(fn, ctx) }
-    const client = () => this.getClient()
-    const deps: ModuleDeps = { options: this.options_, logger: this.logger_, now: () => new Date(), client, db, shutdown: this.shutdown_ }
-    const rows = paymentRowsOf(this, writeCryptoPayments)
+  constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
+    super(...args)
+    const deps = this.deps_
     this.coins_ = new Coins(this.options_)
     this.quotes_ = new Quotes(this.options_, this.coins_, deps.now)
-    this.payments_ = new PaymentLifecycle(deps, rows, this.coins_)
-    this.claims_ = new PaymentClaims(deps, rows, this.coins_, this.quotes_, this.payments_)
+    this.payments_ = new PaymentLifecycle(deps, this.paymentRows_, this.coins_)
+    this.claims_ = new PaymentClaims(deps, this.paymentRows_, this.coins_, this.quotes_, this.payments_)
     this.pool_ = new PoolUpkeep(deps)
     this.inbox_ = new Inbox(deps)
     this.deposits_ = new DepositLedger(deps)
+    this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)
-  }
-
-  __hooks = {
-    onApplicationPrepareShutdown: async (): Promise<void> => {
-      this.shutdown_.close()
-    },
-    onApplicationShutdown: async (): Promise<void> => {
-      this.shutdown_.close()
-      const client = this.lazy_.client
-      this.lazy_.client = null
-      this.lazy_.closed = true
-      // never wait on the WaaS at shutdown (undici's graceful close waits out requests in flight)
-      await client?.destroy()
-      // Medusa destroys the connection pool after this hook: the runs in flight end first
-      await this.shutdown_.drain((left) => this.logger_.warn(`medusa-plugin-waas: shutting down with ${left} background run(s) still going`))
-    },
-  }
-
-  /** true once the application has begun to shut down: jobs start nothing new */
-  isShuttingDown(): boolean {
-    return this.shutdown_.closed
-  }
-
-  /** Runs a job's work unless shutdown has begun; shutdown waits for it and aborts `signal`. */
-  runUnlessShuttingDown<T>(work: (signal: AbortSignal) => Promise<T>): Promise<GateRun<T>> {
-    return this.shutdown_.run(work)
-  }
-
-  /* ------------------------------------------------------------------ configuration */
-
-  /** The parsed options. Holds the merchant private key: never log or return this; see `getRedactedOptions`. */
-  getOptions(): WaasOptions {
-    return this.options_
-  }
-
-  getRedactedOptions(): Record<string, unknown> {
-    return redactOptions(this.options_)
-  }
-
-  /** The one WaaS client of this module, built from the options on first use. */
-  getClient(): WaasClient {
-    if (this.lazy_.closed) throw new Error("medusa-plugin-waas: the application is shutting down; no new WaaS requests")
-    this.lazy_.client ??= createModuleClient(this.options_, this.logger_)
-    return this.lazy_.client
   }
 
   listEnabledCoins(): PublicCoin[] {
@@ -207,6 +126,14 @@ export default class WaasModuleService extends MedusaService({
     return this.inbox_.release(id, error, sharedContext)
   }
 
+  recordCallbackFailure(id: string, error: string, sharedContext: Context = {}): Promise<void> {
+    return this.inbox_.recordFailure(id, error, sharedContext)
+  }
+
+  listCallbacksByState(state: CallbackListState, page: { limit: number; offset: number }, sharedContext: Context = {}) {
+    return this.inbox_.listByState(state, page, sharedContext)
+  }
+
   listPendingCallbacks(side: CallbackSide, limit: number, sharedContext: Context = {}): Promise<string[]> {
     return this.inbox_.listPending(side, limit, sharedContext)
   }
@@ -221,15 +148,15 @@ export default class WaasModuleService extends MedusaService({
     return this.deposits_.depositOptions()
   }
 
-  pullDeposit(waasDepositId: string): Promise<DepositRecord | null> {
+  pullDeposit(waasDepositId: string): Promise<PulledDeposit | null> {
     return this.deposits_.pullDeposit(waasDepositId)
   }
 
-  pullDeposits(waasDepositIds: string[]): Promise<DepositRecord[]> {
+  pullDeposits(waasDepositIds: string[]): Promise<PulledDeposit[]> {
     return this.deposits_.pullDeposits(waasDepositIds)
   }
 
-  syncDepositsAfter(cursor: string): Promise<DepositRecord[]> {
+  syncDepositsAfter(cursor: string): Promise<{ deposits: PulledDeposit[]; unidentified: number }> {
     return this.deposits_.syncDepositsAfter(cursor)
   }
 
@@ -237,16 +164,29 @@ export default class WaasModuleService extends MedusaService({
     return this.deposits_.applyDeposit(record, source, sharedContext)
   }
 
+  parkDeposit(pulled: PulledDeposit, source: DepositSource, reason: string, sharedContext: Context = {}): Promise<DepositApplication> {
+    return this.deposits_.parkDeposit(pulled, source, reason, sharedContext)
+  }
+
+  /** An admin credits a held, orphaned or parked deposit, only if the WaaS, asked again now, reports it successful. */
   attachDeposit(input: AttachInput, sharedContext: Context = {}): Promise<DepositApplication> {
-    return this.deposits_.attachDeposit(input, sharedContext)
+    return this.decisions_.attach(input, sharedContext)
   }
 
-  markDepositForRefund(input: RefundMarkInput, sharedContext: Context = {}): Promise<DepositApplication> {
-    return this.deposits_.markDepositForRefund(input, sharedContext)
+  markDepositForRefund(input: DecisionInput, sharedContext: Context = {}): Promise<DepositApplication> {
+    return this.decisions_.markForRefund(input, sharedContext)
   }
 
-  listDepositIdsAwaitingWaas(limit: number, sharedContext: Context = {}): Promise<string[]> {
-    return this.deposits_.listDepositIdsAwaitingWaas(limit, sharedContext)
+  acknowledgeReversal(input: DecisionInput, sharedContext: Context = {}): Promise<DepositApplication> {
+    return this.decisions_.acknowledgeReversal(input, sharedContext)
+  }
+
+  listDepositsToReread(limit: number, sharedContext: Context = {}): Promise<RereadRow[]> {
+    return this.deposits_.listDepositsToReread(limit, sharedContext)
+  }
+
+  markDepositsReread(waasDepositIds: string[], sharedContext: Context = {}): Promise<void> {
+    return this.deposits_.markDepositsReread(waasDepositIds, sharedContext)
   }
 
   listSettledPaymentsNotCaptured(limit: number, sharedContext: Context = {}): Promise<string[]> {
@@ -277,21 +217,6 @@ export default class WaasModuleService extends MedusaService({
     return this.depositPoll_.advance(from, to, sharedContext)
   }
 
-  /* ------------------------------------------------------------------ database access for the domains */
-
-  /** `fn` inside the context's transaction, or a new one (Medusa's decorator decides, as on any method). */
-  @InjectTransactionManager()
-  protected async inTransaction_<T>(
-    fn: (trx: Knex.Transaction, ctx: Context) => Promise<T>,
-    @MedusaContext() sharedContext: Context = {},
-  ): Promise<T> {
-    return fn(transactionOf(sharedContext), sharedContext)
-  }
-
-  @InjectManager()
-  protected async withManager_<T>(fn: (db: Knex, ctx: Context) => Promise<T>, @MedusaContext() sharedContext: Context = {}): Promise<T> {
-    return fn(knexOf(sharedContext), sharedContext)
-  }
 }
 
 export type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"

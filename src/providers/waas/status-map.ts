@@ -7,6 +7,8 @@ import type { CryptoPaymentStatus } from "../../modules/waas/checkout/payment-st
  *
  * - awaiting/underpaid/late_held → pending_authorization: the cart completes, the order waits ("awaiting")
  *   and a deposit later drives processPaymentWorkflow.
+ * - reversed → pending_authorization: money the WaaS had confirmed was taken back, so the payment is owed again
+ *   like an underpaid one (a Medusa capture made before stays: see the README on reversed deposits).
  * - paid/overpaid → captured: Medusa records the payment and its capture at once (auto-capture).
  * - expired → error: the cart cannot complete on a stale quote; the storefront starts a new payment session
  *   on the same payment collection, which quotes afresh (README, "an expired quote").
@@ -16,6 +18,7 @@ export const SESSION_STATUS_BY_PAYMENT_STATUS: Readonly<Record<CryptoPaymentStat
   awaiting_payment: PaymentSessionStatus.PENDING_AUTHORIZATION,
   underpaid: PaymentSessionStatus.PENDING_AUTHORIZATION,
   late_held: PaymentSessionStatus.PENDING_AUTHORIZATION,
+  reversed: PaymentSessionStatus.PENDING_AUTHORIZATION,
   paid: PaymentSessionStatus.CAPTURED,
   overpaid: PaymentSessionStatus.CAPTURED,
   expired: PaymentSessionStatus.ERROR,

@@ -7,7 +7,8 @@ import type { CryptoPaymentDTO } from "../../../modules/waas/service"
 
 /**
  * What the admin sees of a crypto payment: the payment itself (every figure an exact decimal string),
- * the deposits matched to it and its ledger credits. Internal, never a secret: no key, no option value.
+ * the deposits matched to it and its ledger entries (credits, and the reversing entries of reversed deposits).
+ * Internal, never a secret: no key, no option value.
  */
 export async function adminPaymentView(waas: WaasModuleService, payment: CryptoPaymentDTO) {
   const [deposits, credits] = await Promise.all([
@@ -40,6 +41,8 @@ export async function adminPaymentView(waas: WaasModuleService, payment: CryptoP
       id: c.id,
       waas_deposit_id: c.waas_deposit_id,
       deposit_id: c.deposit_id,
+      entry: c.entry,
+      reverses_id: c.reverses_id,
       amount: c.amount,
       symbol: c.symbol,
       late: c.late,
@@ -67,6 +70,7 @@ export function adminDepositView(d: DepositDTO) {
     crypto_payment_id: d.crypto_payment_id,
     timing: d.timing,
     orphan_reason: d.orphan_reason,
+    review_reason: d.review_reason,
     resolution: d.resolution,
     resolved_by: d.resolved_by,
     resolved_at: d.resolved_at,

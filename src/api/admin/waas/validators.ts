@@ -25,10 +25,18 @@ const Paging = {
   offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
 }
 
-/** `GET /admin/waas/orphans`: the deposits waiting for an admin. */
+/** `GET /admin/waas/orphans`: the review queue (decisions to make, reversals to acknowledge). */
 export const AdminWaasOrphanList = z
   .object({
-    status: z.enum(["held", "orphaned"]).optional(),
+    status: z.enum(["held", "orphaned", "needs_review", "reversed"]).optional(),
+    ...Paging,
+  })
+  .strict()
+
+/** `GET /admin/waas/inbox`: recorded callbacks still to process (pending), those whose processing keeps failing, or all. */
+export const AdminWaasInboxList = z
+  .object({
+    state: z.enum(["pending", "failing", "all"]).default("pending"),
     ...Paging,
   })
   .strict()
@@ -39,7 +47,9 @@ const Note = z.string().max(1000).optional()
  * `POST /admin/waas/orphans/:id/resolve`:
  *   attach           credit the deposit to an order's crypto payment (order_id), a given crypto payment, or
  *                    (for a held late deposit) the payment it was sent for;
- *   mark_for_refund  send it back to its sender (the withdrawal flow pays it).
+ *   mark_for_refund  send it back to its sender (the withdrawal flow pays it);
+ *   acknowledge      a reversed deposit has been dealt with: it leaves the review queue.
+ * attach and mark_for_refund re-read the deposit from the WaaS first and are refused unless it reports success.
  */
 export const AdminResolveOrphan = z.discriminatedUnion(
   "action",
@@ -54,8 +64,9 @@ export const AdminResolveOrphan = z.discriminatedUnion(
       .strict()
       .refine((b) => !(b.order_id && b.crypto_payment_id), { message: "pass order_id or crypto_payment_id, not both" }),
     z.object({ action: z.literal("mark_for_refund"), note: Note }).strict(),
+    z.object({ action: z.literal("acknowledge"), note: Note }).strict(),
   ],
-  { error: 'action must be "attach" or "mark_for_refund"' },
+  { error: 'action must be "attach", "mark_for_refund" or "acknowledge"' },
 )
 export type AdminResolveOrphanBody = z.infer<typeof AdminResolveOrphan>
 

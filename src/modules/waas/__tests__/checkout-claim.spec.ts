@@ -321,11 +321,14 @@ moduleIntegrationTestRunner<WaasModuleService>({
         expect(await service.releaseCooledAddresses(new Date(monitorEnd + 7 * 86_400_000 - 1))).toEqual({ cooling: 0, retired: 0, available: 0 })
         expect(await service.releaseCooledAddresses(new Date(monitorEnd + 7 * 86_400_000))).toEqual({ cooling: 0, retired: 0, available: 1 })
         const [reopened] = await service.listPoolAddresses({ id: p.pool_address_id })
-        expect(reopened).toMatchObject({ status: "available", crypto_payment_id: null, cooling_until: null })
+        // the end of its quarantine stays on the row: the next holder's time starts there, not earlier
+        expect(reopened).toMatchObject({ status: "available", crypto_payment_id: null })
+        expect(new Date(reopened.cooling_until!).getTime()).toBe(monitorEnd + 7 * 86_400_000)
 
         // the next checkout may take it again
         const next = await service.createPaymentForSession({ session_id: "payses_life2", amount: 10, currency_code: "usd" })
         expect(next.address).toBe(p.address)
+        expect(new Date(next.address_free_since!).getTime()).toBe(monitorEnd + 7 * 86_400_000)
       })
 
       it("re-quoting after the monitoring window gives a fresh address: the old one may already serve someone else", async () => {

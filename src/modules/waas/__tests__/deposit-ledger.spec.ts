@@ -9,13 +9,14 @@ import { depositRecord } from "./support/deposit-record"
 import { testOptions } from "./support/fixtures"
 import { recordingLogger } from "./support/logger"
 import { seedPool } from "./support/seed"
+import { buildPublicView } from "../checkout/public-view"
 
 jest.setTimeout(60_000)
 
 /**
  * The deposit ledger on real Postgres, without a WaaS: the module applies records as depositList would
- * return them. Exactly-once under concurrency, the holding window of a reused address, admin decisions,
- * the sync cursor and the callback inbox.
+ * return them. Exactly-once under concurrency, the holding window of a reused address, reversals, parked
+ * records, the sync cursor and the callback inbox. Admin decisions re-read the WaaS: deposit-decisions.spec.ts.
  */
 const log = recordingLogger()
 
@@ -28,7 +29,8 @@ moduleIntegrationTestRunner<WaasModuleService>({
     async function payment(session: string, amount = 25) {
       return service.createPaymentForSession({ session_id: session, amount, currency_code: "usd" })
     }
-    const creditsOf = (paymentId: string) => service.listDepositCredits({ crypto_payment_id: paymentId })
+    const creditsOf = (paymentId: string) =>
+      service.listDepositCredits({ crypto_payment_id: paymentId }, { order: { created_at: "ASC", entry: "ASC" } })
 
     it("one deposit applied 20 times at once is credited once", async () => {
       await seedPool(service, "USDTERC20", 1)
@@ -109,44 +111,59 @@ moduleIntegrationTestRunner<WaasModuleService>({
       expect(swapped.address).toBe(btc)
       const at = new Date(swapped.address_assigned_at!).getTime()
       expect(at).toBeGreaterThan(new Date(p.created_at).getTime() - 1)
-      const before = await service.applyDeposit(depositRecord(swapped, { created_at: at - 1 }), "poll")
+      // before the swap, beyond the clock grace (depositClockGraceSeconds, 300 s): nobody's
+      const before = await service.applyDeposit(depositRecord(swapped, { created_at: at - 300_001 }), "poll")
       expect(before).toMatchObject({ after: "orphaned" })
       const after = await service.applyDeposit(depositRecord(swapped, { created_at: at + 1 }), "poll")
       expect(after).toMatchObject({ after: "credited", payment: { id: p.id, after: "paid" } })
     })
 
-    it("a final decision is sticky: a later record saying otherwise moves no money", async () => {
+    it("a credited deposit the WaaS later reports failed is reversed by an appended entry, once", async () => {
       await seedPool(service, "USDTERC20", 1)
-      const p = await payment("payses_sticky")
+      const p = await payment("payses_reverse")
       const record = depositRecord(p)
       await service.applyDeposit(record, "callback")
-      const regression = await service.applyDeposit({ ...record, status: 2 }, "poll")
-      expect(regression).toMatchObject({ before: "credited", after: "credited", credited_now: false, events: [] })
-      expect(await service.retrieveCryptoPayment(p.id)).toMatchObject({ status: "paid", amount_received: "25" })
+      const [credit] = await creditsOf(p.id)
+
+      const reversal = await service.applyDeposit({ ...record, status: 2 }, "poll")
+      expect(reversal).toMatchObject({
+        before: "credited",
+        after: "reversed",
+        credited_now: false,
+        payment: { id: p.id, before: "paid", after: "reversed", amount_received: "0" },
+        events: ["waas.deposit.received", "waas.deposit.reversed"],
+      })
+      expect(reversal.review_reason).toMatch(/^the WaaS reports status 2 \(failed\) for this deposit after it was credited/)
+      // the credit row is untouched; the reversing entry is a second row for the same WaaS id
+      const entries = await creditsOf(p.id)
+      expect(entries.map((e) => [e.entry, e.amount, e.reverses_id])).toEqual([
+        ["credit", "25", null],
+        ["reversal", "25", credit.id],
+      ])
+      expect(entries[0]).toEqual(credit)
+      const reversed = await service.retrieveCryptoPayment(p.id)
+      expect(reversed).toMatchObject({ status: "reversed", amount_received: "0", amount_excess: "0" })
+      expect(buildPublicView(reversed, undefined)).toMatchObject({ status: "reversed", amount_remaining: "25" })
+
+      // repeats, and the WaaS saying success again, move no more money: a reversal is final
+      for (const status of [2, 1]) {
+        expect(await service.applyDeposit({ ...record, status }, "callback")).toMatchObject({ after: "reversed", payment: null, events: [] })
+      }
+      expect(await creditsOf(p.id)).toHaveLength(2)
     })
 
-    it("admin decisions follow the same rules: attach credits once, refunds release a held payment", async () => {
-      await seedPool(service, "USDTERC20", 2)
-      const p = await payment("payses_admin")
-      const stray = await service.applyDeposit(depositRecord({ ...p, address: "0xnobody" }), "poll")
-      expect(stray).toMatchObject({ after: "orphaned" })
-      const attached = await service.attachDeposit({ deposit_id: stray.deposit_id, crypto_payment_id: p.id, actor: "user_1", note: null })
-      expect(attached).toMatchObject({ after: "credited", credited_now: true, payment: { after: "paid" } })
-      await expect(
-        service.attachDeposit({ deposit_id: stray.deposit_id, crypto_payment_id: p.id, actor: "user_1", note: null }),
-      ).rejects.toThrow(`deposit ${stray.deposit_id} is credited; only held or orphaned deposits wait for an admin's decision`)
-      expect(await creditsOf(p.id)).toHaveLength(1)
+    it("a record the rules cannot apply is parked; once it reads normally it is applied like any other", async () => {
+      await seedPool(service, "USDTERC20", 1)
+      const p = await payment("payses_parked")
+      const record = depositRecord(p, { status: 3 })
+      const parked = await service.parkDeposit({ kind: "record", record }, "poll", "the WaaS reports status 3")
+      expect(parked).toMatchObject({ before: null, after: "needs_review", events: ["waas.deposit.received", "waas.deposit.needs_review"] })
+      const [row] = await service.listDeposits({ id: parked.deposit_id })
+      expect(row).toMatchObject({ status: "needs_review", review_reason: "the WaaS reports status 3", waas_status: 3 })
+      expect((await service.retrieveCryptoPayment(p.id)).status).toBe("awaiting_payment")
 
-      // a late deposit held for a payment; refunding it returns the payment to expired
-      const late = await payment("payses_late")
-      const expiredAt = new Date(late.expires_at).getTime()
-      const held = await service.applyDeposit(depositRecord(late, { created_at: expiredAt + 60_000 }), "poll")
-      expect(held).toMatchObject({ after: "held", payment: { after: "late_held" }, events: ["waas.deposit.received", "waas.payment.late"] })
-      const refunded = await service.markDepositForRefund({ deposit_id: held.deposit_id, actor: "user_1", note: "asked for it back" })
-      expect(refunded).toMatchObject({ after: "refund_pending", payment: { before: "late_held" } })
-      // the quote itself is still running here (the deposit was dated after it), so it waits again
-      expect(refunded.payment?.after).toBe("awaiting_payment")
-      expect(await creditsOf(late.id)).toEqual([])
+      const applied = await service.applyDeposit({ ...record, status: 1 }, "poll")
+      expect(applied).toMatchObject({ before: "needs_review", after: "credited", payment: { after: "paid" } })
     })
 
     it("the sync cursor moves only forward, and only from the value the mover read", async () => {

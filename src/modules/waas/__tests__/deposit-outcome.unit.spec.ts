@@ -7,8 +7,9 @@ import {
   outcomeEvents,
   PaymentLedger,
   settlePayment,
+  UnapplicableDepositError,
 } from "../deposits/outcome"
-import { DepositMachine } from "../deposits/deposit-states"
+import { DepositMachine, DEPOSIT_STATUSES } from "../deposits/deposit-states"
 
 const T0 = Date.UTC(2026, 10, 23, 12, 0, 0)
 const at = (minutes: number) => new Date(T0 + minutes * 60_000)
@@ -75,9 +76,11 @@ describe("decideDeposit", () => {
     expect(decideDeposit(confirmed({ status: 0 }), null, "accept")).toEqual({ status: "pending", payment_id: null, timing: null })
   })
 
-  it("an unknown WaaS status is refused, not guessed", () => {
-    expect(() => decideDeposit(confirmed({ status: 3 }), holder(), "accept")).toThrow(RangeError)
-    expect(() => decideDeposit(confirmed({ status: 7 }), null, "hold")).toThrow("unknown deposit status 7")
+  it("an unknown WaaS status is refused as unapplicable (the deposit is parked for review), not guessed", () => {
+    expect(() => decideDeposit(confirmed({ status: 3 }), holder(), "accept")).toThrow(UnapplicableDepositError)
+    expect(() => decideDeposit(confirmed({ status: 7 }), null, "hold")).toThrow(
+      "the WaaS reports status 7, which the protocol does not document (0, 1, 2, 4, 5, 6)",
+    )
   })
 
   it("a confirmed on-time deposit in the quoted coin credits the holder", () => {
@@ -133,6 +136,7 @@ function ledger(patch: Partial<PaymentLedger> = {}): PaymentLedger {
     status: "awaiting_payment",
     amount_due: "100",
     credits: [],
+    reversals: [],
     held: 0,
     pending: [],
     tolerance: "0",
@@ -174,6 +178,33 @@ describe("settlePayment", () => {
     expect(settlePayment(ledger({ status: "paid", credits: ["100"], held: 1 })).status).toBe("paid")
     // the held deposit refunded and nothing credited: back to expired
     expect(settlePayment(ledger({ status: "late_held", expired: true })).status).toBe("expired")
+  })
+
+  it("a reversal takes its amount back out: a settled payment left short is reversed, the shortfall shown", () => {
+    expect(settlePayment(ledger({ status: "paid", credits: ["100"], reversals: ["100"] }))).toEqual({
+      status: "reversed",
+      amount_received: "0",
+      amount_pending: "0",
+      amount_excess: "0",
+    })
+    expect(settlePayment(ledger({ status: "paid", credits: ["60", "40"], reversals: ["40"] }))).toMatchObject({
+      status: "reversed",
+      amount_received: "60",
+    })
+    // an underpaid or late-held payment whose credit is taken back is reversed too: an admin must see it
+    expect(settlePayment(ledger({ status: "underpaid", credits: ["60"], reversals: ["60"] })).status).toBe("reversed")
+    expect(settlePayment(ledger({ status: "late_held", credits: ["60"], reversals: ["60"], held: 1 })).status).toBe("reversed")
+    // the reversed deposit was only the excess: still paid, the excess gone
+    expect(settlePayment(ledger({ status: "overpaid", credits: ["100", "5"], reversals: ["5"] }))).toMatchObject({
+      status: "paid",
+      amount_excess: "0",
+    })
+    // a new deposit covering the shortfall pays it again
+    expect(settlePayment(ledger({ status: "reversed", credits: ["100", "100"], reversals: ["100"] })).status).toBe("paid")
+  })
+
+  it("a paid payment stays paid when only the tolerance setting was lowered since (no reversal)", () => {
+    expect(settlePayment(ledger({ status: "paid", tolerance: "0", credits: ["99.5"] })).status).toBe("paid")
   })
 
   it("nothing credited leaves the payment as it was; a canceled one stays canceled", () => {
@@ -236,12 +267,35 @@ describe("outcomeEvents", () => {
 })
 
 describe("deposit state machine", () => {
-  it("credited, failed and refund_pending are final; held and orphaned wait for an admin", () => {
-    for (const s of ["credited", "failed", "refund_pending"] as const) expect(DepositMachine.isFinal(s)).toBe(true)
-    expect(DepositMachine.can("credited", "failed")).toBe(false)
+  it("failed, reversed and refund_pending are final; a credit has one way out, its reversal", () => {
+    for (const s of ["failed", "reversed", "refund_pending"] as const) expect(DepositMachine.isFinal(s)).toBe(true)
+    expect(DEPOSIT_STATUSES.filter((to) => DepositMachine.can("credited", to))).toEqual(["reversed"])
+    expect(DepositMachine.sourcesOf("reversed")).toEqual(["credited"])
     expect(DepositMachine.can("orphaned", "credited")).toBe(true)
     expect(DepositMachine.can("held", "refund_pending")).toBe(true)
     expect(DepositMachine.can("pending", "refund_pending")).toBe(false)
-    expect(DepositMachine.sourcesOf("credited").sort()).toEqual(["compliance_review", "held", "orphaned", "pending"])
+    expect(DepositMachine.sourcesOf("credited").sort()).toEqual(["compliance_review", "held", "needs_review", "orphaned", "pending"])
+  })
+
+  it("a parked record can become anything the WaaS's facts decide once it reads; nothing credited is parked", () => {
+    expect(DepositMachine.sourcesOf("needs_review").sort()).toEqual(["compliance_review", "held", "orphaned", "pending"])
+    for (const to of ["pending", "compliance_review", "credited", "held", "orphaned", "failed"] as const) {
+      expect(DepositMachine.can("needs_review", to)).toBe(true)
+    }
+    // money that did not arrive leaves an admin nothing to decide
+    for (const from of ["held", "orphaned"] as const) expect(DepositMachine.can(from, "failed")).toBe(true)
+  })
+})
+
+describe("outcomeEvents for reversals and parked records", () => {
+  it("announce the reversal and the parking once", () => {
+    expect(
+      outcomeEvents({ deposit: { before: "credited", after: "reversed", late: false }, payment: { before: "paid", after: "reversed" }, credited_now: false }),
+    ).toEqual([DepositEvents.DEPOSIT_RECEIVED, DepositEvents.DEPOSIT_REVERSED])
+    expect(outcomeEvents({ deposit: { before: null, after: "needs_review", late: false }, payment: null, credited_now: false })).toEqual([
+      DepositEvents.DEPOSIT_RECEIVED,
+      DepositEvents.DEPOSIT_NEEDS_REVIEW,
+    ])
+    expect(outcomeEvents({ deposit: { before: "needs_review", after: "needs_review", late: false }, payment: null, credited_now: false })).toEqual([])
   })
 })

@@ -47,18 +47,21 @@ describe("state machines", () => {
     expect(e).toMatchObject({ machine: "crypto payment", from: "canceled", to: "awaiting_payment", type: "not_allowed" })
   })
 
-  it("crypto payment: deposits settle it forward only; overpaid is final, paid only becomes overpaid", () => {
+  it("crypto payment: deposits settle it forward; only a reversal takes a settled payment back", () => {
     const allowed = CRYPTO_PAYMENT_STATUSES.flatMap((from) =>
       CRYPTO_PAYMENT_STATUSES.filter((to) => CryptoPaymentMachine.can(from, to)).map((to) => `${from}→${to}`),
     )
-    expect(allowed.filter((edge) => edge.startsWith("paid") || edge.startsWith("overpaid"))).toEqual(["paid→overpaid"])
-    expect(CryptoPaymentMachine.isFinal("overpaid")).toBe(true)
-    for (const from of ["paid", "overpaid", "underpaid"] as const) {
+    expect(allowed.filter((edge) => /^(paid|overpaid|reversed)→/.test(edge)).sort()).toEqual(
+      ["paid→overpaid", "paid→reversed", "overpaid→paid", "overpaid→reversed", "reversed→paid", "reversed→overpaid"].sort(),
+    )
+    expect(CryptoPaymentMachine.sourcesOf("reversed").sort()).toEqual(["late_held", "overpaid", "paid", "underpaid"])
+    expect(CryptoPaymentMachine.isFinal("canceled")).toBe(true)
+    for (const from of ["paid", "overpaid", "underpaid", "reversed"] as const) {
       expect(CryptoPaymentMachine.can(from, "awaiting_payment")).toBe(false)
       expect(CryptoPaymentMachine.can(from, "expired")).toBe(false)
       expect(CryptoPaymentMachine.can(from, "canceled")).toBe(false)
     }
-    expect(CryptoPaymentMachine.sourcesOf("paid").sort()).toEqual(["awaiting_payment", "expired", "late_held", "underpaid"])
+    expect(CryptoPaymentMachine.sourcesOf("paid").sort()).toEqual(["awaiting_payment", "expired", "late_held", "overpaid", "reversed", "underpaid"])
   })
 
   it("waas account: registration is one way", () => {

@@ -1,5 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { generateEntityId } from "@medusajs/framework/utils"
+import { retryDelaySql } from "./retry-schedule"
 
 /**
  * The callback inbox's SQL. Recording is one upsert on the (side, waas_id) unique index: concurrent
@@ -85,7 +86,7 @@ export async function completeCallbackRow(
   const result = await db.raw<{ rows: Array<{ more: boolean }> }>(
     `UPDATE ${INBOX_TABLE}
         SET processed_count = GREATEST(processed_count, :seen), processed_at = now(), processing_until = NULL,
-            last_outcome = :outcome, last_error = NULL, updated_at = now()
+            last_outcome = :outcome, last_error = NULL, failures = 0, next_attempt_at = NULL, updated_at = now()
       WHERE id = :id AND deleted_at IS NULL
       RETURNING processed_count < received_count AS more`,
     { id: args.id, seen: args.seenCount, outcome: args.outcome.slice(0, 500) },
@@ -103,12 +104,28 @@ export async function releaseCallbackRow(db: Knex, args: { id: string; error: st
   )
 }
 
-/** Pending rows of one side whose lease is free, oldest delivery first. */
+/**
+ * A processing run failed for good (the in-process retries are over): the lease goes back, the failure is
+ * counted and the next sweep attempt is scheduled (callbacks/retry-schedule.ts), so the sweep passes over this
+ * row until then instead of stopping behind it.
+ */
+export async function recordCallbackFailureRow(db: Knex, args: { id: string; error: string }): Promise<void> {
+  await db.raw(
+    `UPDATE ${INBOX_TABLE}
+        SET processing_until = NULL, last_error = :error, failures = failures + 1,
+            next_attempt_at = now() + make_interval(secs => ${retryDelaySql("failures + 1")}), updated_at = now()
+      WHERE id = :id AND deleted_at IS NULL`,
+    { id: args.id, error: args.error.slice(0, 500) },
+  )
+}
+
+/** Pending rows of one side whose lease is free and whose next attempt is due, oldest delivery first. */
 export async function listPendingCallbackIds(db: Knex, args: { side: CallbackSide; limit: number }): Promise<string[]> {
   const result = await db.raw<{ rows: Array<{ id: string }> }>(
     `SELECT id FROM ${INBOX_TABLE}
       WHERE side = :side AND deleted_at IS NULL AND processed_count < received_count
         AND (processing_until IS NULL OR processing_until < now())
+        AND (next_attempt_at IS NULL OR next_attempt_at <= now())
       ORDER BY last_received_at ASC, id ASC
       LIMIT :limit`,
     { side: args.side, limit: args.limit },
@@ -125,4 +142,47 @@ export async function reopenCallbackRow(db: Knex, id: string): Promise<boolean> 
     { id },
   )
   return result.rowCount > 0
+}
+
+export type CallbackListState = "pending" | "failing" | "all"
+
+/** A callback's delivery and processing history, for the admin */
+export interface CallbackRow {
+  id: string
+  side: CallbackSide
+  waas_id: string
+  last_status: number
+  received_count: number
+  processed_count: number
+  attempts: number
+  failures: number
+  next_attempt_at: Date | null
+  first_received_at: Date
+  last_received_at: Date
+  processed_at: Date | null
+  last_outcome: string | null
+  last_error: string | null
+}
+
+/** For the admin: callbacks by state, oldest delivery first, with the count of all that match. */
+export async function listCallbackRows(
+  db: Knex,
+  args: { state: CallbackListState; limit: number; offset: number },
+): Promise<[CallbackRow[], number]> {
+  const where = {
+    pending: "processed_count < received_count",
+    failing: "processed_count < received_count AND failures > 0",
+    all: "TRUE",
+  }[args.state]
+  const result = await db.raw<{ rows: Array<CallbackRow & { total: string }> }>(
+    `SELECT id, side, waas_id, last_status, received_count, processed_count, attempts, failures, next_attempt_at,
+            first_received_at, last_received_at, processed_at, last_outcome, last_error, count(*) OVER () AS total
+       FROM ${INBOX_TABLE}
+      WHERE deleted_at IS NULL AND ${where}
+      ORDER BY last_received_at ASC, id ASC
+      LIMIT :limit OFFSET :offset`,
+    { limit: args.limit, offset: args.offset },
+  )
+  const total = result.rows[0] ? Number(result.rows[0].total) : 0
+  return [result.rows.map(({ total: _total, ...row }) => row), total]
 }

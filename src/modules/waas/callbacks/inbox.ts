@@ -4,11 +4,14 @@ import { loadPublicKey, Notification } from "../../../protocol"
 import { withBoundedTransaction } from "../db-context"
 import type { ModuleDeps } from "../module-context"
 import {
+  CallbackListState,
   CallbackSide,
   claimCallbackRow,
   ClaimedCallback,
   completeCallbackRow,
+  listCallbackRows,
   listPendingCallbackIds,
+  recordCallbackFailureRow,
   recordCallbackRow,
   RecordedCallback,
   releaseCallbackRow,
@@ -74,6 +77,16 @@ export class CallbackInbox {
 
   async release(id: string, error: string | null, sharedContext: Context = {}): Promise<void> {
     await this.deps.db.read((db) => releaseCallbackRow(db, { id, error }), sharedContext)
+  }
+
+  /** A processing run failed for good: counted, and the sweep's next attempt scheduled (retry-schedule.ts). */
+  async recordFailure(id: string, error: string, sharedContext: Context = {}): Promise<void> {
+    await this.deps.db.read((db) => recordCallbackFailureRow(db, { id, error }), sharedContext)
+  }
+
+  /** For the admin API: callbacks by state (pending, failing, all) with their processing history. */
+  async listByState(state: CallbackListState, page: { limit: number; offset: number }, sharedContext: Context = {}) {
+    return this.deps.db.read((db) => listCallbackRows(db, { state, ...page }), sharedContext)
   }
 
   async listPending(side: CallbackSide, limit: number, sharedContext: Context = {}): Promise<string[]> {

@@ -92,6 +92,7 @@ export class PaymentClaims {
         payment_session_id: input.session_id,
         ...this.quotes.paymentFields(input, coin, quote, address, now),
         address_assigned_at: now,
+        address_free_since: address.free_since ?? null,
         status: "awaiting_payment",
         amount_received: "0",
         amount_pending: "0",
@@ -143,7 +144,7 @@ export class PaymentClaims {
         id: payment.id,
         ...this.quotes.paymentFields(input, coin, quote, address, now),
         // deposits are matched to the payment holding their address at the time: from now on, this one
-        ...(swapped && { address_assigned_at: now }),
+        ...(swapped && { address_assigned_at: now, address_free_since: address.free_since ?? null }),
         status: "awaiting_payment",
       },
       ctx,

@@ -13,6 +13,7 @@ export const CRYPTO_PAYMENT_STATUSES = [
   "paid",
   "overpaid",
   "late_held",
+  "reversed",
   "expired",
   "canceled",
 ] as const
@@ -36,21 +37,29 @@ export type CryptoPaymentStatus = (typeof CRYPTO_PAYMENT_STATUSES)[number]
  *                                 clock, which dated the deposit late, may run ahead of it)
  * paid → overpaid                 more arrived after it was paid: the excess is recorded for a refund
  *
- * overpaid and canceled are final. paid is final but for the overpaid edge: nothing takes a paid payment
- * back to awaiting, and a ledger never shrinks.
+ * Reversals (the WaaS reports a credited deposit failed after all; a reversing ledger entry takes it out):
+ * paid, overpaid, underpaid, late_held → reversed   what is left no longer covers the amount due. A state of its
+ *                                 own rather than underpaid: Medusa may already have captured the payment (it has
+ *                                 no capture reversal), so the order needs an admin, and the shopper is told the
+ *                                 money was taken back rather than that they sent too little
+ * overpaid → paid                 the reversed deposit was (part of) the excess
+ * reversed → paid | overpaid      a new deposit covers the shortfall (within the monitoring window)
+ *
+ * canceled is final. Nothing takes a payment with money on its ledger back to awaiting or expired.
  */
 export const CryptoPaymentMachine = new StateMachine<CryptoPaymentStatus>(
   "crypto payment",
   {
     awaiting_payment: ["expired", "canceled", "underpaid", "paid", "overpaid", "late_held"],
-    underpaid: ["paid", "overpaid", "late_held"],
-    paid: ["overpaid"],
-    overpaid: [],
-    late_held: ["paid", "overpaid", "underpaid", "expired", "awaiting_payment"],
+    underpaid: ["paid", "overpaid", "late_held", "reversed"],
+    paid: ["overpaid", "reversed"],
+    overpaid: ["paid", "reversed"],
+    late_held: ["paid", "overpaid", "underpaid", "expired", "awaiting_payment", "reversed"],
+    reversed: ["paid", "overpaid"],
     expired: ["awaiting_payment", "canceled", "underpaid", "paid", "overpaid", "late_held"],
     canceled: [],
   },
-  ["overpaid", "canceled"],
+  ["canceled"],
 )
 
 /**

@@ -10,6 +10,7 @@ export const PAYMENT_VIEW_MESSAGES: Record<CryptoPaymentStatus | "detected", str
   underpaid: "Partly paid: send the remaining amount to the same address",
   paid: "Paid",
   overpaid: "Paid; more than the amount due arrived, and the store will refund the excess",
+  reversed: "A transfer was taken back after it was credited: the amount shown is owed again, and the store will be in touch",
   late_held: "Your payment arrived after the quote expired; the store will review it",
   expired: "This quote has expired",
   canceled: "This payment was canceled",

@@ -1,32 +1,19 @@
 import type { Context } from "@medusajs/framework/types"
-import { DepositRecord, formatDecimal, parseDecimal, waasTimeToDate } from "../../../protocol"
+import type { DepositRecord } from "../../../protocol"
 import type { ModuleDeps } from "../module-context"
 import type { WaasOptions } from "../options"
-import { PAYMENT_TABLE, statusList } from "../pool/pool-sql"
-import {
-  applyDepositFacts,
-  ApplyOptions,
-  attachDeposit,
-  AttachInput,
-  DepositApplication,
-  DepositSource,
-  markDepositForRefund,
-} from "./apply-deposit"
-import { DEPOSIT_STATUSES_AT_WAAS_NON_FINAL } from "./deposit-states"
-import { DEPOSIT_TABLE, DepositFactsRow } from "./ledger-sql"
+import { PAYMENT_TABLE } from "../pool/pool-sql"
+import { applyDepositFacts } from "./apply-deposit"
+import type { ApplyOptions, DepositApplication, DepositSource } from "./application"
+import { parkDepositFacts } from "./park-deposit"
+import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./pulled-deposit"
+import { listDepositsToReread, markReread, RereadRow } from "./reread-sql"
 
 export interface DepositOptions {
   latePolicy: WaasOptions["latePaymentPolicy"]
   tolerance: string
   pollIntervalSeconds: number
   pollMaxPages: number
-}
-
-/** an admin's decision to send a held or orphaned deposit back */
-export interface RefundMarkInput {
-  deposit_id: string
-  actor: string | null
-  note: string | null
 }
 
 /** Deposits: the WaaS's records pulled by id and applied to the ledger, and the admin's decisions on them. */
@@ -43,22 +30,25 @@ export class DepositLedger {
     }
   }
 
-  /** The WaaS's own record of a deposit (depositList), or null when it does not know the id. */
-  async pullDeposit(waasDepositId: string): Promise<DepositRecord | null> {
+  /**
+   * The WaaS's own record of a deposit (depositList), or null when it does not know the id. Each record is
+   * validated on its own (pulled-deposit.ts): a malformed one comes back `unreadable`, to be parked.
+   */
+  async pullDeposit(waasDepositId: string): Promise<PulledDeposit | null> {
     if (!/^\d{1,16}$/.test(waasDepositId)) return null
-    const id = Number(waasDepositId)
-    const [record] = (await this.deps.client().depositList([id])).filter((r) => r.id === id)
-    return record ?? null
+    const id = String(Number(waasDepositId))
+    const { deposits } = readDepositRows(await this.deps.client().depositListRows([Number(id)]))
+    return deposits.find((d) => waasIdOf(d) === id) ?? null
   }
 
-  async pullDeposits(waasDepositIds: string[]): Promise<DepositRecord[]> {
+  async pullDeposits(waasDepositIds: string[]): Promise<PulledDeposit[]> {
     const ids = waasDepositIds.filter((id) => /^\d{1,16}$/.test(id)).map(Number)
-    return ids.length ? this.deps.client().depositList(ids) : []
+    return ids.length ? readDepositRows(await this.deps.client().depositListRows(ids)).deposits : []
   }
 
-  /** One syncDepositList page: deposits with a WaaS id above `cursor`. */
-  async syncDepositsAfter(cursor: string): Promise<DepositRecord[]> {
-    return this.deps.client().syncDepositList(Number(cursor))
+  /** One syncDepositList page: deposits with a WaaS id above `cursor`, ascending; `unidentified`: rows without a readable id. */
+  async syncDepositsAfter(cursor: string): Promise<{ deposits: PulledDeposit[]; unidentified: number }> {
+    return readDepositRows(await this.deps.client().syncDepositListRows(Number(cursor)))
   }
 
   /**
@@ -67,32 +57,31 @@ export class DepositLedger {
    * index turns into a no-op on any repeat, and the payment's amounts are re-derived from its ledger.
    */
   async applyDeposit(record: DepositRecord, source: DepositSource, sharedContext: Context = {}): Promise<DepositApplication> {
-    return this.deps.db.transaction((db) => applyDepositFacts(db, this.factsOf(record), source, this.applyOptions()), sharedContext)
+    const facts = factsOfRecord(record, this.deps.options.callbackUtcOffsetMinutes)
+    return this.deps.db.transaction((db) => applyDepositFacts(db, facts, source, this.applyOptions()), sharedContext)
   }
 
-  /** An admin credits a held or orphaned deposit to a payment (same ledger, same locks). */
-  async attachDeposit(input: AttachInput, sharedContext: Context = {}): Promise<DepositApplication> {
-    return this.deps.db.transaction((db) => attachDeposit(db, input, this.applyOptions()), sharedContext)
-  }
-
-  /** An admin sends a held or orphaned deposit back (the withdrawal flow pays refund_pending deposits). */
-  async markDepositForRefund(input: RefundMarkInput, sharedContext: Context = {}): Promise<DepositApplication> {
-    return this.deps.db.transaction((db) => markDepositForRefund(db, input, this.applyOptions()), sharedContext)
-  }
-
-  /** WaaS deposit ids of deposits the WaaS has not finished (the poller re-reads them). */
-  async listDepositIdsAwaitingWaas(limit: number, sharedContext: Context = {}): Promise<string[]> {
-    const result = await this.deps.db.read(
-      (db) =>
-        db.raw<{ rows: Array<{ waas_deposit_id: string }> }>(
-          `SELECT waas_deposit_id FROM ${DEPOSIT_TABLE}
-            WHERE status IN (${statusList(DEPOSIT_STATUSES_AT_WAAS_NON_FINAL)}) AND deleted_at IS NULL
-            ORDER BY updated_at ASC LIMIT :limit`,
-          { limit },
-        ),
+  /**
+   * Parks a deposit whose record could not be applied (needs_review, with the reason), in its own transaction,
+   * so nothing behind it waits (park-deposit.ts).
+   */
+  async parkDeposit(pulled: PulledDeposit, source: DepositSource, reason: string, sharedContext: Context = {}): Promise<DepositApplication> {
+    const o = this.applyOptions()
+    const offset = this.deps.options.callbackUtcOffsetMinutes
+    const facts = pulled.kind === "record" ? factsOfRecord(pulled.record, offset) : factsOfUnreadable(pulled, offset, o.now)
+    return this.deps.db.transaction(
+      (db) => parkDepositFacts(db, { facts, readable: pulled.kind === "record", reason, source }, o),
       sharedContext,
     )
-    return result.rows.map((r) => r.waas_deposit_id)
+  }
+
+  /** What the poller re-reads: unfinished at the WaaS, or waiting for an admin (reread-sql.ts). */
+  async listDepositsToReread(limit: number, sharedContext: Context = {}): Promise<RereadRow[]> {
+    return this.deps.db.read((db) => listDepositsToReread(db, limit), sharedContext)
+  }
+
+  async markDepositsReread(waasDepositIds: string[], sharedContext: Context = {}): Promise<void> {
+    await this.deps.db.read((db) => markReread(db, waasDepositIds), sharedContext)
   }
 
   /** Paid or overpaid payments whose Medusa payment has not been captured yet (an earlier capture failed). */
@@ -121,24 +110,8 @@ export class DepositLedger {
     )
   }
 
-  private applyOptions(): ApplyOptions {
+  applyOptions(): ApplyOptions {
     const o = this.deps.options
-    return { latePolicy: o.latePaymentPolicy, tolerance: o.underpaymentTolerance, now: this.deps.now() }
-  }
-
-  /** A pulled WaaS record as ledger facts: canonical amount, dates (list records carry epoch ms). */
-  private factsOf(record: DepositRecord): DepositFactsRow {
-    const offset = this.deps.options.callbackUtcOffsetMinutes
-    return {
-      waas_deposit_id: String(record.id),
-      symbol: record.symbol,
-      address_to: record.address_to,
-      amount: formatDecimal(parseDecimal(record.amount)),
-      txid: record.txid,
-      confirmations: record.confirmations,
-      waas_status: record.status,
-      waas_created_at: waasTimeToDate(record.created_at, offset),
-      waas_updated_at: waasTimeToDate(record.updated_at, offset),
-    }
+    return { latePolicy: o.latePaymentPolicy, tolerance: o.underpaymentTolerance, graceSeconds: o.depositClockGraceSeconds, now: this.deps.now() }
   }
 }

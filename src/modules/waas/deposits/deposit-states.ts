@@ -10,10 +10,16 @@ import { StateMachine } from "../state-machine"
  *                    late-payment policy is "hold": waits for an admin to attach or refund it
  * orphaned           WaaS status 1 but no payment may take it (unknown address, wrong coin, after the
  *                    monitoring window, canceled payment, impossible amount): waits for an admin
+ * needs_review       the WaaS's record could not be applied (an undocumented status, a malformed field, a rule
+ *                    that throws): parked with its reason so nothing behind it waits; re-read by every poll
  * failed             WaaS status 2
+ * reversed           was credited, then the WaaS reported it otherwise (status 1, then 2): a reversing ledger
+ *                    entry took the amount back out of the payment; waits for an admin to acknowledge it
  * refund_pending     an admin decided to send a held or orphaned deposit back (the withdrawal flow pays it)
  *
- * credited, failed and refund_pending are final: nothing ever un-credits a deposit (the money arrived).
+ * A held, orphaned or parked deposit follows the WaaS when its status there is no longer success (the money has
+ * not arrived after all: there is nothing to decide). failed, reversed and refund_pending are final; credited
+ * has one way out, the reversal, and the credit row itself is never touched (the ledger is append-only).
  */
 export const DEPOSIT_STATUSES = [
   "pending",
@@ -21,7 +27,9 @@ export const DEPOSIT_STATUSES = [
   "credited",
   "held",
   "orphaned",
+  "needs_review",
   "failed",
+  "reversed",
   "refund_pending",
 ] as const
 export type DepositLedgerStatus = (typeof DEPOSIT_STATUSES)[number]
@@ -29,22 +37,31 @@ export type DepositLedgerStatus = (typeof DEPOSIT_STATUSES)[number]
 export const DepositMachine = new StateMachine<DepositLedgerStatus>(
   "deposit",
   {
-    pending: ["compliance_review", "credited", "held", "orphaned", "failed"],
-    compliance_review: ["pending", "credited", "held", "orphaned", "failed"],
-    held: ["credited", "refund_pending"],
-    orphaned: ["credited", "refund_pending"],
-    credited: [],
+    pending: ["compliance_review", "credited", "held", "orphaned", "failed", "needs_review"],
+    compliance_review: ["pending", "credited", "held", "orphaned", "failed", "needs_review"],
+    held: ["credited", "refund_pending", "pending", "compliance_review", "failed", "needs_review"],
+    orphaned: ["credited", "refund_pending", "pending", "compliance_review", "failed", "needs_review"],
+    needs_review: ["pending", "compliance_review", "credited", "held", "orphaned", "failed", "refund_pending"],
+    credited: ["reversed"],
     failed: [],
+    reversed: [],
     refund_pending: [],
   },
-  ["credited", "failed", "refund_pending"],
+  ["failed", "reversed", "refund_pending"],
 )
 
-/** the statuses an admin works through: the orphan queue */
-export const DEPOSIT_STATUSES_NEEDING_REVIEW: readonly DepositLedgerStatus[] = ["held", "orphaned"]
+/** what an admin decides on (attach or mark for refund), always after re-reading the deposit from the WaaS */
+export const DEPOSIT_STATUSES_AWAITING_DECISION: readonly DepositLedgerStatus[] = ["held", "orphaned", "needs_review"]
 
-/** deposits the WaaS has not finished with: the poller re-reads them with depositList */
+/** deposits the WaaS has not finished (status 0, 4, 5, 6) */
 export const DEPOSIT_STATUSES_AT_WAAS_NON_FINAL: readonly DepositLedgerStatus[] = ["pending", "compliance_review"]
+
+/**
+ * what the poller re-reads with depositList (a sync page returns a record once): the unfinished ones, and the
+ * ones waiting for an admin, so no decision is taken on facts the WaaS has since changed and a parked record
+ * is applied as soon as it reads normally again
+ */
+export const DEPOSIT_STATUSES_REREAD: readonly DepositLedgerStatus[] = [...DEPOSIT_STATUSES_AT_WAAS_NON_FINAL, ...DEPOSIT_STATUSES_AWAITING_DECISION]
 
 /** why a confirmed deposit could not be credited to the payment it was sent for */
 export const ORPHAN_REASONS = [

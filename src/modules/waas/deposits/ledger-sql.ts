@@ -13,6 +13,17 @@ export const DEPOSIT_TABLE = "waas_deposit"
 export const CREDIT_TABLE = "waas_deposit_credit"
 export const PAYMENT_TABLE = "waas_crypto_payment"
 
+/**
+ * A row was not in the state its lock said it was in: another writer got there (or a bug). Not the record's
+ * fault, so it is retried like any transient failure, never parked.
+ */
+export class LedgerRaceError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "LedgerRaceError"
+  }
+}
+
 /** The WaaS's facts about one deposit, already parsed and canonical. */
 export interface DepositFactsRow {
   waas_deposit_id: string
@@ -33,10 +44,11 @@ export interface DepositRow extends DepositFactsRow {
   crypto_payment_id: string | null
   timing: DepositTiming | null
   orphan_reason: OrphanReason | null
+  review_reason: string | null
 }
 
 const DEPOSIT_COLUMNS = `id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
-  waas_updated_at, status, crypto_payment_id, timing, orphan_reason`
+  waas_updated_at, status, crypto_payment_id, timing, orphan_reason, review_reason`
 
 /** First sighting: a row in `pending`; a concurrent first sighting waits on the unique index and inserts nothing. */
 export async function insertDepositIfNew(
@@ -84,6 +96,8 @@ export async function updateDepositRow(
     crypto_payment_id: string | null
     timing: DepositTiming | null
     orphan_reason: OrphanReason | null
+    /** why it is in the review queue (needs_review, reversed); null otherwise */
+    review_reason?: string | null
     source: string
     now: Date
   },
@@ -91,7 +105,7 @@ export async function updateDepositRow(
   const result = await trx.raw<{ rowCount: number }>(
     `UPDATE ${DEPOSIT_TABLE}
         SET status = :to, crypto_payment_id = :crypto_payment_id, timing = :timing, orphan_reason = :orphan_reason,
-            amount = :amount, txid = :txid, confirmations = :confirmations, waas_status = :waas_status,
+            review_reason = :review_reason, symbol = :symbol, address_to = :address_to, amount = :amount, txid = :txid, confirmations = :confirmations, waas_status = :waas_status,
             waas_updated_at = :waas_updated_at, last_source = :source, updated_at = :now
       WHERE id = :id AND status = :from AND deleted_at IS NULL`,
     {
@@ -101,6 +115,9 @@ export async function updateDepositRow(
       crypto_payment_id: args.crypto_payment_id,
       timing: args.timing,
       orphan_reason: args.orphan_reason,
+      review_reason: args.review_reason ?? null,
+      symbol: args.facts.symbol,
+      address_to: args.facts.address_to,
       amount: args.facts.amount,
       txid: args.facts.txid,
       confirmations: args.facts.confirmations,
@@ -110,7 +127,7 @@ export async function updateDepositRow(
       now: args.now,
     },
   )
-  if (result.rowCount !== 1) throw new Error(`deposit ${args.id} changed under its row lock (expected status ${args.from})`)
+  if (result.rowCount !== 1) throw new LedgerRaceError(`deposit ${args.id} changed under its row lock (expected status ${args.from})`)
 }
 
 /** Only the WaaS facts (confirmations, status) of a deposit whose outcome is already settled. */
@@ -141,20 +158,27 @@ export async function recordDepositResolution(
     from: DepositLedgerStatus
     to: DepositLedgerStatus
     crypto_payment_id: string | null
-    resolution: "attached" | "mark_for_refund"
+    resolution: "attached" | "mark_for_refund" | "acknowledged"
     resolved_by: string | null
     note: string | null
+    /** the WaaS's facts as re-read for the decision: they replace the stored ones */
+    facts?: DepositFactsRow
     now: Date
   },
 ): Promise<void> {
+  const { facts, ...rest } = args
+  const refresh = facts
+    ? `, symbol = :symbol, address_to = :address_to, amount = :amount, txid = :txid, confirmations = :confirmations,
+       waas_status = :waas_status, waas_updated_at = :waas_updated_at`
+    : ""
   const result = await trx.raw<{ rowCount: number }>(
     `UPDATE ${DEPOSIT_TABLE}
         SET status = :to, crypto_payment_id = :crypto_payment_id, resolution = :resolution, resolved_by = :resolved_by,
-            resolved_at = :now, resolution_note = :note, last_source = 'admin', updated_at = :now
+            resolved_at = :now, resolution_note = :note, last_source = 'admin', updated_at = :now${refresh}
       WHERE id = :id AND status = :from AND deleted_at IS NULL`,
-    { ...args },
+    { ...rest, ...(facts && { ...facts }) },
   )
-  if (result.rowCount !== 1) throw new Error(`deposit ${args.id} changed under its row lock (expected status ${args.from})`)
+  if (result.rowCount !== 1) throw new LedgerRaceError(`deposit ${args.id} changed under its row lock (expected status ${args.from})`)
 }
 
 export interface PaymentRow {
@@ -170,25 +194,6 @@ export interface PaymentRow {
   monitor_until: Date
 }
 
-/**
- * The payment that held `address` when a deposit was created: the most recent claim at or before that
- * moment. Addresses are reused after a quarantine, so the address alone is not enough: an old transfer
- * to a reused address belongs to the payment that held it then (which may well be over), never to the
- * current holder. The symbol is deliberately not part of the match: a transfer in another coin to a
- * payment's address must be recognised as such (and orphaned), not as an unknown address.
- */
-export async function findAddressHolder(trx: Knex.Transaction, address: string, at: Date): Promise<string | null> {
-  // address_assigned_at is null only on rows written before the column existed: they took it at creation
-  const result = await trx.raw<{ rows: Array<{ id: string }> }>(
-    `SELECT id FROM ${PAYMENT_TABLE}
-      WHERE address = :address AND COALESCE(address_assigned_at, created_at) <= :at AND deleted_at IS NULL
-      ORDER BY COALESCE(address_assigned_at, created_at) DESC, id DESC
-      LIMIT 1`,
-    { address, at },
-  )
-  return result.rows[0]?.id ?? null
-}
-
 export async function lockPayment(trx: Knex.Transaction, id: string): Promise<PaymentRow | null> {
   const result = await trx.raw<{ rows: PaymentRow[] }>(
     `SELECT id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until
@@ -200,8 +205,8 @@ export async function lockPayment(trx: Knex.Transaction, id: string): Promise<Pa
 }
 
 /**
- * THE exactly-once point: one credit per WaaS deposit id, enforced by the unique index. Returns false when
- * the deposit had already been applied (by anyone, whatever they read before).
+ * THE exactly-once point: one credit entry per WaaS deposit id, enforced by the unique index. Returns false
+ * when the deposit had already been applied (by anyone, whatever they read before).
  */
 export async function insertCredit(
   trx: Knex.Transaction,
@@ -219,9 +224,9 @@ export async function insertCredit(
 ): Promise<boolean> {
   const result = await trx.raw<{ rowCount: number }>(
     `INSERT INTO ${CREDIT_TABLE}
-       (id, waas_deposit_id, deposit_id, crypto_payment_id, symbol, amount, late, source, credited_by, created_at, updated_at)
-     VALUES (:id, :waas_deposit_id, :deposit_id, :crypto_payment_id, :symbol, :amount, :late, :source, :credited_by, :now, :now)
-     ON CONFLICT (waas_deposit_id) WHERE deleted_at IS NULL DO NOTHING`,
+       (id, waas_deposit_id, deposit_id, crypto_payment_id, entry, symbol, amount, late, source, credited_by, created_at, updated_at)
+     VALUES (:id, :waas_deposit_id, :deposit_id, :crypto_payment_id, 'credit', :symbol, :amount, :late, :source, :credited_by, :now, :now)
+     ON CONFLICT (waas_deposit_id, entry) WHERE deleted_at IS NULL DO NOTHING`,
     { id: generateEntityId(undefined, "wdcr"), ...args },
   )
   return result.rowCount === 1
@@ -229,14 +234,15 @@ export async function insertCredit(
 
 export interface LedgerRows {
   credits: string[]
+  reversals: string[]
   held: number
   pending: string[]
 }
 
-/** What a payment's status is derived from: its credit rows, its held deposits, its unfinished deposits. */
+/** What a payment's status is derived from: its ledger entries, its held deposits, its unfinished deposits. */
 export async function readPaymentLedger(trx: Knex.Transaction, paymentId: string): Promise<LedgerRows> {
-  const credits = await trx.raw<{ rows: Array<{ amount: string }> }>(
-    `SELECT amount FROM ${CREDIT_TABLE} WHERE crypto_payment_id = ? AND deleted_at IS NULL ORDER BY created_at, id`,
+  const entries = await trx.raw<{ rows: Array<{ entry: "credit" | "reversal"; amount: string }> }>(
+    `SELECT entry, amount FROM ${CREDIT_TABLE} WHERE crypto_payment_id = ? AND deleted_at IS NULL ORDER BY created_at, id`,
     [paymentId],
   )
   const deposits = await trx.raw<{ rows: Array<{ status: DepositLedgerStatus; amount: string }> }>(
@@ -246,7 +252,8 @@ export async function readPaymentLedger(trx: Knex.Transaction, paymentId: string
     [paymentId],
   )
   return {
-    credits: credits.rows.map((r) => r.amount),
+    credits: entries.rows.filter((r) => r.entry === "credit").map((r) => r.amount),
+    reversals: entries.rows.filter((r) => r.entry === "reversal").map((r) => r.amount),
     held: deposits.rows.filter((r) => r.status === "held").length,
     pending: deposits.rows.filter((r) => r.status !== "held").map((r) => r.amount),
   }
@@ -271,5 +278,5 @@ export async function updatePaymentSettlement(
       WHERE id = :id AND status = :from AND deleted_at IS NULL`,
     { ...args },
   )
-  if (result.rowCount !== 1) throw new Error(`crypto payment ${args.id} changed under its row lock (expected status ${args.from})`)
+  if (result.rowCount !== 1) throw new LedgerRaceError(`crypto payment ${args.id} changed under its row lock (expected status ${args.from})`)
 }

@@ -70,8 +70,8 @@ export function decideDeposit(
   holder: HolderPayment | null,
   latePolicy: LatePaymentPolicy,
 ): DepositDecision {
-  // pending, compliance_review, credited or failed (protocol §2.17); an unknown status throws, never guessed
-  const reading = depositOutcome(facts.waas_status)
+  // pending, compliance_review, credited or failed (protocol §2.17); an unknown status is never guessed
+  const reading = readWaasStatus(facts.waas_status)
   const sameCoin = holder !== null && holder.symbol === facts.symbol
   const timing = holder && sameCoin ? classifyTiming(facts.created_at, holder) : null
   const paymentId = holder?.id ?? null
@@ -95,12 +95,47 @@ export function decideDeposit(
   return { status: "credited", payment_id: holder.id, timing: t, late: t === "late" }
 }
 
+/**
+ * A WaaS record the rules cannot apply as it is (an undocumented status, say). Deterministic: applying it again
+ * fails the same way, so the deposit is parked for review (needs_review) instead of being retried forever.
+ */
+export class UnapplicableDepositError extends Error {
+  constructor(message: string) {
+    super(message)
+    this.name = "UnapplicableDepositError"
+  }
+}
+
+/** protocol §2.17, or UnapplicableDepositError for a status it does not document */
+export function readWaasStatus(status: number): ReturnType<typeof depositOutcome> {
+  try {
+    return depositOutcome(status)
+  } catch {
+    throw new UnapplicableDepositError(`the WaaS reports status ${status}, which the protocol does not document (0, 1, 2, 4, 5, 6)`)
+  }
+}
+
+/** A WaaS deposit status in words, for review reasons and refusals: "2 (failed)". */
+export function describeWaasStatus(status: number): string {
+  const words: Record<number, string> = {
+    0: "pending confirmation",
+    1: "success",
+    2: "failed",
+    4: "pending KYT check",
+    5: "pending manual review",
+    6: "pending manual review (KYT circuit breaker)",
+  }
+  return `${status} (${words[status] ?? "undocumented"})`
+}
+
 /** The ledger of one payment, as read under its row lock. */
 export interface PaymentLedger {
   status: CryptoPaymentStatus
   amount_due: string
-  /** amounts of the credit rows (one per WaaS deposit id) */
+  /** amounts of the credit entries (one per WaaS deposit id) */
   credits: readonly string[]
+  /** amounts of the reversing entries (one per reversed credit): taken back out of received */
+  reversals: readonly string[]
   /** confirmed late deposits waiting for an admin */
   held: number
   /** amounts of matched deposits the WaaS has not finished (status 0, 4, 5, 6) */
@@ -130,13 +165,14 @@ const sum = (amounts: readonly string[]): ExactDecimal =>
 
 /**
  * The payment's status derived from its ledger, never from a running total: received = the sum of its credit
- * rows. paid when received ≥ due × (1 − tolerance), overpaid when received > due (the excess is recorded),
- * late_held while a late deposit waits for an admin, underpaid with anything less, otherwise unchanged.
- * A canceled payment has no ledger to speak of and stays canceled; a settled one never goes back.
+ * entries less its reversing entries. overpaid when received > due (the excess is recorded), paid when received ≥
+ * due × (1 − tolerance), reversed when a reversal left it short (it may have been captured in Medusa already: an
+ * admin must look), late_held while a late deposit waits for an admin, underpaid with anything less, otherwise
+ * unchanged. A canceled payment has no ledger to speak of and stays canceled.
  */
 export function settlePayment(ledger: PaymentLedger): PaymentSettlement {
   const due = parseDecimal(ledger.amount_due)
-  const received = sum(ledger.credits)
+  const received = sum(ledger.credits).minus(sum(ledger.reversals))
   const tolerance = parseDecimal(ledger.tolerance)
   const threshold = due.times(new ExactDecimal(1).minus(tolerance))
   const excess = received.gt(due) ? received.minus(due) : new ExactDecimal(0)
@@ -149,7 +185,10 @@ export function settlePayment(ledger: PaymentLedger): PaymentSettlement {
   let status: CryptoPaymentStatus
   if (ledger.status === "canceled") status = "canceled"
   else if (received.gt(due)) status = "overpaid"
-  else if (received.gte(threshold) && !received.isZero()) status = ledger.status === "overpaid" ? "overpaid" : "paid"
+  else if (received.gte(threshold) && !received.isZero()) status = "paid"
+  else if (ledger.reversals.length > 0) status = "reversed"
+  // no reversal, so received never shrank: only a lowered underpaymentTolerance could put a paid payment below
+  // the threshold, and a setting changed since cannot un-pay it
   else if (isSettled(ledger.status)) status = ledger.status
   else if (ledger.held > 0) status = "late_held"
   else if (!received.isZero()) status = "underpaid"
@@ -169,6 +208,10 @@ export const DepositEvents = {
   PAYMENT_UNDERPAID: "waas.payment.underpaid",
   PAYMENT_OVERPAID: "waas.payment.overpaid",
   PAYMENT_LATE: "waas.payment.late",
+  /** a credited deposit the WaaS now reports otherwise: its reversing entry is on the payment's ledger */
+  DEPOSIT_REVERSED: "waas.deposit.reversed",
+  /** a record the plugin could not apply: parked for review with its reason */
+  DEPOSIT_NEEDS_REVIEW: "waas.deposit.needs_review",
 } as const
 export type DepositEventName = (typeof DepositEvents)[keyof typeof DepositEvents]
 
@@ -191,6 +234,8 @@ export function outcomeEvents(input: OutcomeEventsInput): DepositEventName[] {
   const depositChanged = deposit.before !== deposit.after
   if (depositChanged) events.push(DepositEvents.DEPOSIT_RECEIVED)
   if (depositChanged && deposit.after === "orphaned") events.push(DepositEvents.DEPOSIT_ORPHANED)
+  if (depositChanged && deposit.after === "reversed") events.push(DepositEvents.DEPOSIT_REVERSED)
+  if (depositChanged && deposit.after === "needs_review") events.push(DepositEvents.DEPOSIT_NEEDS_REVIEW)
   const lateNow = depositChanged && (deposit.after === "held" || (deposit.after === "credited" && deposit.late))
   if (lateNow) events.push(DepositEvents.PAYMENT_LATE)
   if (payment) {

@@ -28,6 +28,10 @@ const CallbackInbox = model
       /** a processor's lease: others skip the row until then (a crashed processor's lease simply runs out) */
       processing_until: model.dateTime().nullable(),
       attempts: model.number().default(0),
+      /** processing runs that failed in a row since the last success (reset by a success) */
+      failures: model.number().default(0),
+      /** the poller's sweep leaves a failing row alone until then (backoff, callbacks/retry-schedule.ts) */
+      next_attempt_at: model.dateTime().nullable(),
       last_outcome: model.text().nullable(),
       last_error: model.text().nullable(),
     },

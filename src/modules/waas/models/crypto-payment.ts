@@ -21,6 +21,12 @@ const CryptoPayment = model
        * the payment that held its address at the deposit's creation time (deposits/ledger-sql.ts)
        */
       address_assigned_at: model.dateTime().nullable(),
+      /**
+       * when `address` became free before this payment took it: the end of the previous holder's quarantine (or
+       * its release straight to the pool); null for an address nobody held before. The clock grace of deposit
+       * matching never reaches back past it (deposits/address-holder-sql.ts)
+       */
+      address_free_since: model.dateTime().nullable(),
       memo: model.text().nullable(),
       pool_address_id: model.text(),
       fiat_amount: model.bigNumber(),

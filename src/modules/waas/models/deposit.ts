@@ -26,8 +26,14 @@ const Deposit = model
       crypto_payment_id: model.text().nullable(),
       timing: model.enum([...DEPOSIT_TIMINGS]).nullable(),
       orphan_reason: model.enum([...ORPHAN_REASONS]).nullable(),
-      /** what an admin decided for a held or orphaned deposit */
-      resolution: model.enum(["attached", "mark_for_refund"]).nullable(),
+      /**
+       * why the deposit is in the review queue in words (needs_review: what could not be applied; reversed: what
+       * the WaaS reports now). A parked record keeps what could be read of it: its other columns may then hold
+       * the WaaS's text as received (an amount with a decimal comma, say), never a value made up for it
+       */
+      review_reason: model.text().nullable(),
+      /** what an admin decided: attached or mark_for_refund (held, orphaned, needs_review), acknowledged (reversed) */
+      resolution: model.enum(["attached", "mark_for_refund", "acknowledged"]).nullable(),
       resolved_by: model.text().nullable(),
       resolved_at: model.dateTime().nullable(),
       resolution_note: model.text().nullable(),

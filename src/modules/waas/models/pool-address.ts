@@ -23,6 +23,10 @@ const PoolAddress = model
       crypto_payment_id: model.text().nullable(),
       assigned_at: model.dateTime().nullable(),
       released_at: model.dateTime().nullable(),
+      /**
+       * cooling: when its quarantine ends. Kept once the address is available again (the end of its last
+       * quarantine, which the next claim records as the payment's address_free_since); cleared by a claim
+       */
       cooling_until: model.dateTime().nullable(),
     },
   )

@@ -17,6 +17,8 @@ export interface ClaimedAddress {
   address: string
   memo: string | null
   uid: string
+  /** when the address became free before this claim (its last quarantine's end, or its release); null: never held */
+  free_since?: Date | null
 }
 
 /**
@@ -45,17 +47,22 @@ export async function claimAvailableAddress(
 ): Promise<ClaimedAddress | null> {
   const sources = from("assigned")
   const onlyThis = args.onlyId ? "AND id = :onlyId" : ""
+  // free_since is read before the claim clears cooling_until: the end of the last quarantine (endCooling keeps
+  // it), or the release straight to the pool; an address never released was never held
   const result = await db.raw<{ rows: ClaimedAddress[] }>(
-    `UPDATE ${POOL_TABLE}
-        SET status = 'assigned', crypto_payment_id = :paymentId, assigned_at = :now,
-            cooling_until = NULL, updated_at = :now
-      WHERE id = (
-        SELECT id FROM ${POOL_TABLE}
+    `WITH picked AS (
+        SELECT id, CASE WHEN released_at IS NULL THEN NULL ELSE COALESCE(cooling_until, released_at) END AS free_since
+          FROM ${POOL_TABLE}
          WHERE symbol = :symbol AND status IN (${sources}) AND deleted_at IS NULL ${onlyThis}
          ORDER BY released_at ASC NULLS FIRST, created_at ASC, id ASC
          LIMIT 1
          FOR UPDATE SKIP LOCKED)
-      RETURNING id, symbol, address, memo, uid`,
+     UPDATE ${POOL_TABLE} a
+        SET status = 'assigned', crypto_payment_id = :paymentId, assigned_at = :now,
+            cooling_until = NULL, updated_at = :now
+       FROM picked
+      WHERE a.id = picked.id
+      RETURNING a.id, a.symbol, a.address, a.memo, a.uid, picked.free_since`,
     { symbol: args.symbol, paymentId: args.paymentId, now: args.now, onlyId: args.onlyId ?? null },
   )
   return result.rows[0] ?? null
@@ -123,7 +130,10 @@ export async function releaseAddressesAfterMonitoring(
   return result.rowCount
 }
 
-/** Ends the quarantine of cooled addresses: back to `available`, or `retired` when reuse is off. */
+/**
+ * Ends the quarantine of cooled addresses: back to `available`, or `retired` when reuse is off. cooling_until
+ * stays: the next claim records it as the moment the previous holder's time ended.
+ */
 export async function endCooling(db: Knex, args: { now: Date; to: "available" | "retired" }): Promise<number> {
   PoolAddressMachine.assertTransition("cooling", args.to)
   const result = await db.raw<{ rowCount: number }>(
@@ -131,7 +141,6 @@ export async function endCooling(db: Knex, args: { now: Date; to: "available" | 
         SET status = :to,
             crypto_payment_id = CASE WHEN :to = 'available' THEN NULL ELSE crypto_payment_id END,
             assigned_at = CASE WHEN :to = 'available' THEN NULL ELSE assigned_at END,
-            cooling_until = CASE WHEN :to = 'available' THEN NULL ELSE cooling_until END,
             updated_at = :now
       WHERE status = 'cooling' AND deleted_at IS NULL
         ${args.to === "available" ? "AND cooling_until <= :now" : ""}`,

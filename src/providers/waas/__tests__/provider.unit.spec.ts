@@ -12,6 +12,7 @@ describe("status mapping", () => {
       awaiting_payment: PaymentSessionStatus.PENDING_AUTHORIZATION,
       underpaid: PaymentSessionStatus.PENDING_AUTHORIZATION,
       late_held: PaymentSessionStatus.PENDING_AUTHORIZATION,
+      reversed: PaymentSessionStatus.PENDING_AUTHORIZATION,
       paid: PaymentSessionStatus.CAPTURED,
       overpaid: PaymentSessionStatus.CAPTURED,
       expired: PaymentSessionStatus.ERROR,

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../../modules/waas"
 import type WaasModuleService from "../../../modules/waas/service"
 import { processWaasCallbackWorkflow } from "../workflows/process-callback"
+import { failedOnWaasTransport } from "./workflow-errors"
 import { workflowFailureText } from "./workflow-failure"
 
 export interface CallbackProcessing {
@@ -11,6 +12,8 @@ export interface CallbackProcessing {
   claimed: boolean
   outcome: string | null
   error: string | null
+  /** the failure was the WaaS out of reach (not this callback's doing) */
+  waas_unreachable?: boolean
 }
 
 /** a bound on re-runs for deliveries that keep arriving during processing; the poller takes over after */
@@ -39,19 +42,20 @@ export async function processRecordedCallback(
     })
     if (errors.length > 0) {
       const message = workflowFailureText(errors)
-      // the claim's compensation gave the lease back; record why, then retry a few times before the
-      // row is left pending for the poller (the local event bus does not retry subscribers)
-      await container
-        .resolve<WaasModuleService>(WAAS_MODULE)
-        .releaseCallback(inboxId, message)
-        .catch(() => undefined)
+      const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
+      // the claim's compensation gave the lease back; retry a few times before the row is left pending for
+      // the poller (the local event bus does not retry subscribers)
       if (retry && failures < RETRY_DELAYS_MS.length) {
+        await waas.releaseCallback(inboxId, message).catch(() => undefined)
         await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[failures++]))
         run--
         continue
       }
-      logger.warn(`medusa-plugin-waas: processing callback ${inboxId} failed (${message}); it stays pending`)
-      return { inbox_id: inboxId, claimed: true, outcome: null, error: message }
+      // given up for now: counted, and the poller's sweep tries it again on its backoff schedule, passing over
+      // it until then instead of stopping behind it
+      await waas.recordCallbackFailure(inboxId, message).catch(() => undefined)
+      logger.warn(`medusa-plugin-waas: processing callback ${inboxId} failed (${message}); it stays pending and is retried with backoff`)
+      return { inbox_id: inboxId, claimed: true, outcome: null, error: message, waas_unreachable: failedOnWaasTransport(errors) }
     }
     last = { inbox_id: inboxId, claimed: last.claimed || result.claimed, outcome: result.outcome ?? last.outcome, error: null }
     if (!result.claimed || !result.more) return last

@@ -1,19 +1,35 @@
 import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
-import { PAGE_SIZE, type DepositRecord } from "../../../protocol"
+import { PAGE_SIZE } from "../../../protocol"
 import { WAAS_MODULE } from "../../../modules/waas"
+import { waasIdOf, type PulledDeposit } from "../../../modules/waas/deposits/pulled-deposit"
 import type WaasModuleService from "../../../modules/waas/service"
 import { captureSettledCryptoPaymentWorkflow } from "../workflows/capture-settled-payment"
 import { processWaasDepositWorkflow } from "../workflows/process-deposit"
 import { processRecordedCallback } from "./run-callback-processing"
+import { ledgerApplied } from "./workflow-errors"
 import { workflowFailureText } from "./workflow-failure"
 
 export interface DepositPollReport {
   /** why nothing ran (another instance holds the poll lock, the interval has not elapsed, or shutdown began) */
   skipped?: string
+  /** failed: callbacks whose processing failed this run (each rescheduled with backoff); the sweep goes on past them */
   inbox: { processed: number; failed: number }
-  sync: { pages: number; records: number; failed: number; cursor_from: string; cursor_to: string; caught_up: boolean }
-  recheck: { checked: number; failed: number }
+  /**
+   * parked: records that could not be applied, now needs_review (the cursor moves past them); failed: records
+   * that failed for a transient reason (the cursor stays before them); unidentified: rows without a readable id
+   */
+  sync: {
+    pages: number
+    records: number
+    parked: number
+    failed: number
+    unidentified: number
+    cursor_from: string
+    cursor_to: string
+    caught_up: boolean
+  }
+  recheck: { checked: number; parked: number; failed: number }
   medusa: { redriven: number; failed: number }
   /** phases that could not run (the WaaS unreachable, say); the others still ran */
   errors: string[]
@@ -28,10 +44,14 @@ export interface DepositPollOptions {
  * The polling fallback (protocol §3.3: after five failed sends the WaaS never calls again, so only
  * polling recovers a lost callback). One run, under a Postgres advisory lock so several instances never
  * poll at once (correctness does not depend on it: every application is idempotent):
- *   1. callbacks recorded but not processed (the subscriber failed or the process died after SUCCESS);
- *   2. syncDepositList from the stored cursor, through the SAME deposit path; the cursor moves past a page
- *      only once every record of it was applied, so a failure re-reads the page next run;
- *   3. deposits the WaaS had not finished (sync returns a record once): re-read with depositList;
+ *   1. callbacks recorded but not processed (the subscriber failed or the process died after SUCCESS), each
+ *      when its retry is due; one that fails again is rescheduled and the sweep goes on past it;
+ *   2. syncDepositList from the stored cursor, through the SAME deposit path; the cursor moves past each record
+ *      once it is applied, or parked for review when it cannot be applied (an undocumented status, a malformed
+ *      field), and stops before the first one that failed for a transient reason (the WaaS or the database
+ *      out of reach), which is read again next run;
+ *   3. deposits the WaaS had not finished (sync returns a record once) and deposits waiting for an admin
+ *      (held, orphaned, parked): re-read with depositList;
  *   4. payments settled here that Medusa has not captured yet (its capture failed earlier).
  */
 export async function runDepositPoll(container: MedusaContainer, opts: DepositPollOptions = {}): Promise<DepositPollReport> {
@@ -39,8 +59,8 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const report: DepositPollReport = {
     inbox: { processed: 0, failed: 0 },
-    sync: { pages: 0, records: 0, failed: 0, cursor_from: "", cursor_to: "", caught_up: false },
-    recheck: { checked: 0, failed: 0 },
+    sync: { pages: 0, records: 0, parked: 0, failed: 0, unidentified: 0, cursor_from: "", cursor_to: "", caught_up: false },
+    recheck: { checked: 0, parked: 0, failed: 0 },
     medusa: { redriven: 0, failed: 0 },
     errors: [],
   }
@@ -75,25 +95,36 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
   return report
 }
 
-async function applyPulled(container: MedusaContainer, record: DepositRecord): Promise<string | null> {
-  const { errors } = await processWaasDepositWorkflow(container).run({
-    input: { waas_deposit_id: String(record.id), record, source: "poll" },
-    throwOnError: false,
-  })
-  if (errors.length === 0) return null
-  return workflowFailureText(errors)
-}
-
 const SHUTTING_DOWN = "the application is shutting down"
 
-/** after this many failures in a row (the WaaS down, most likely) the rest waits for the next run */
-const MAX_CONSECUTIVE_FAILURES = 3
+interface Applied {
+  /** the ledger part went through (applied or parked); a later step's failure is re-driven from the module's state */
+  applied: boolean
+  parked: boolean
+  error: string | null
+}
 
-/** Every pending deposit callback, each at most once per run, up to depositPollMaxPages × 100 of them. */
+async function applyPulled(container: MedusaContainer, pulled: PulledDeposit): Promise<Applied> {
+  const { result, errors } = await processWaasDepositWorkflow(container).run({
+    input: { waas_deposit_id: waasIdOf(pulled), pulled, source: "poll" },
+    throwOnError: false,
+  })
+  if (errors.length === 0) return { applied: true, parked: result.application?.after === "needs_review", error: null }
+  return { applied: ledgerApplied(errors), parked: false, error: workflowFailureText(errors) }
+}
+
+/**
+ * After this many callbacks in a row failed because the WaaS could not be reached, the rest wait for the next
+ * run: they would fail the same way, and they are not charged a failure for it. Failures of any other kind
+ * never stop the sweep: each failing callback is rescheduled with backoff and the sweep goes on past it.
+ */
+const MAX_UNREACHABLE_IN_A_ROW = 3
+
+/** Every deposit callback due for processing, each at most once per run, up to depositPollMaxPages × 100 of them. */
 async function drainInbox(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {
   const budget = waas.getDepositOptions().pollMaxPages * PAGE_SIZE
   const tried = new Set<string>()
-  let streak = 0
+  let unreachable = 0
   while (tried.size < budget) {
     const batch = (await waas.listPendingCallbacks("deposit", PAGE_SIZE + tried.size)).filter((id) => !tried.has(id))
     if (batch.length === 0) return
@@ -102,9 +133,10 @@ async function drainInbox(container: MedusaContainer, waas: WaasModuleService, r
       const r = await processRecordedCallback(container, id, { retry: false })
       if (r.error) {
         report.inbox.failed++
-        if (++streak >= MAX_CONSECUTIVE_FAILURES) return
+        if (r.waas_unreachable && ++unreachable >= MAX_UNREACHABLE_IN_A_ROW) return
+        if (!r.waas_unreachable) unreachable = 0
       } else {
-        streak = 0
+        unreachable = 0
         if (r.claimed) report.inbox.processed++
       }
     }
@@ -121,30 +153,43 @@ async function syncFromCursor(
   report.sync.cursor_from = cursor
   report.sync.cursor_to = cursor
   for (let page = 0; page < waas.getDepositOptions().pollMaxPages; page++) {
-    const records = (await waas.syncDepositsAfter(cursor)).sort((a, b) => a.id - b.id)
+    const { deposits, unidentified } = await waas.syncDepositsAfter(cursor)
     report.sync.pages++
-    if (records.length === 0) {
-      report.sync.caught_up = true
+    if (unidentified > 0) {
+      report.sync.unidentified += unidentified
+      logger.error(
+        `medusa-plugin-waas: syncDepositList after ${cursor} returned ${unidentified} record(s) without a readable id; ` +
+          `they cannot be parked or applied and are passed over: check the WaaS`,
+      )
+    }
+    if (deposits.length === 0) {
+      report.sync.caught_up = unidentified === 0
       break
     }
-    let failed = 0
-    for (const record of records) {
-      const error = await applyPulled(container, record)
+    let applied: string | null = null
+    let stopped = false
+    for (const pulled of deposits) {
+      const r = await applyPulled(container, pulled)
       report.sync.records++
-      if (error) {
-        failed++
-        logger.warn(`medusa-plugin-waas: deposit ${record.id} from syncDepositList not applied (${error}); the page is read again next run`)
+      if (!r.applied) {
+        report.sync.failed++
+        stopped = true
+        logger.warn(
+          `medusa-plugin-waas: deposit ${waasIdOf(pulled)} from syncDepositList not applied (${r.error}); the sync goes on from it next run`,
+        )
+        break
       }
+      if (r.parked) report.sync.parked++
+      applied = waasIdOf(pulled)
     }
-    if (failed > 0) {
-      report.sync.failed += failed
-      break
+    // the cursor moves past every record applied or parked, and stops before the first one that failed
+    if (applied !== null) {
+      await waas.advanceDepositCursor(cursor, applied)
+      cursor = applied
+      report.sync.cursor_to = cursor
     }
-    const next = String(records[records.length - 1].id)
-    await waas.advanceDepositCursor(cursor, next)
-    cursor = next
-    report.sync.cursor_to = cursor
-    if (records.length < PAGE_SIZE) {
+    if (stopped) break
+    if (deposits.length + unidentified < PAGE_SIZE) {
       report.sync.caught_up = true
       break
     }
@@ -152,12 +197,26 @@ async function syncFromCursor(
 }
 
 async function recheckUnfinished(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {
-  const ids = await waas.listDepositIdsAwaitingWaas(500)
-  if (ids.length === 0) return
-  for (const record of await waas.pullDeposits(ids)) {
+  const rows = await waas.listDepositsToReread(500)
+  if (rows.length === 0) return
+  const stored = new Map(rows.map((r) => [r.waas_deposit_id, r]))
+  const pulledAll = await waas.pullDeposits(rows.map((r) => r.waas_deposit_id))
+  const answered = new Set(pulledAll.map(waasIdOf))
+  // ids the WaaS did not answer for are not re-read again and again ahead of the others
+  const unchanged: string[] = rows.map((r) => r.waas_deposit_id).filter((id) => !answered.has(id))
+  for (const pulled of pulledAll) {
     report.recheck.checked++
-    if (await applyPulled(container, record)) report.recheck.failed++
+    // a decision waiting for an admin on money the WaaS still confirms: nothing to apply, only to come round again
+    const row = stored.get(waasIdOf(pulled))
+    if (pulled.kind === "record" && pulled.record.status === 1 && (row?.status === "held" || row?.status === "orphaned")) {
+      unchanged.push(waasIdOf(pulled))
+      continue
+    }
+    const r = await applyPulled(container, pulled)
+    if (!r.applied) report.recheck.failed++
+    else if (r.parked) report.recheck.parked++
   }
+  await waas.markDepositsReread(unchanged)
 }
 
 async function redriveMedusa(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {

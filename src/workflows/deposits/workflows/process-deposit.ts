@@ -1,15 +1,19 @@
 import { createWorkflow, transform, WorkflowData, WorkflowResponse } from "@medusajs/framework/workflows-sdk"
 import type { DepositRecord } from "../../../protocol"
 import type { DepositApplication, DepositSource } from "../../../modules/waas/deposits/apply-deposit"
+import type { PulledDeposit } from "../../../modules/waas/deposits/pulled-deposit"
 import { applyWaasDepositStep } from "../steps/apply-waas-deposit"
 import { captureSettledPaymentStep, type CaptureOutcome } from "../steps/capture-settled-payment"
 import { emitDepositEventsStep } from "../steps/emit-deposit-events"
+import { flagReversedMedusaPaymentStep, type ReversalFlag } from "../steps/flag-reversed-medusa-payment"
 import { pullWaasDepositStep } from "../steps/pull-waas-deposit"
 
 export interface ProcessWaasDepositInput {
-  /** the WaaS deposit id to pull (a callback's hint); ignored when `record` is given */
+  /** the WaaS deposit id to pull (a callback's hint); ignored when `pulled` or `record` is given */
   waas_deposit_id: string | null
-  /** a record the caller already pulled from the WaaS (the poller's sync page) */
+  /** what the caller already pulled from the WaaS (the poller's sync page or re-read), readable or not */
+  pulled?: PulledDeposit | null
+  /** a validated record the caller already pulled */
   record?: DepositRecord | null
   source: DepositSource
 }
@@ -19,6 +23,7 @@ export interface ProcessWaasDepositResult {
   found: boolean
   application: DepositApplication | null
   medusa: CaptureOutcome
+  reversal: ReversalFlag
   events: string[]
   /** one line for the inbox and the logs */
   outcome: string
@@ -28,27 +33,37 @@ export const processWaasDepositWorkflowId = "waas-process-deposit"
 
 /**
  * The one deposit path, shared by the callback subscriber, the poller and the admin re-run:
- * pull the record from the WaaS (unless the poller already did) → apply it to the ledger exactly once →
- * capture the Medusa payment when the crypto payment is settled and Medusa does not know yet → announce.
+ * pull the record from the WaaS (unless the poller already did) → apply it to the ledger exactly once (or park
+ * it for review when it cannot be applied) → capture the Medusa payment when the crypto payment is settled and
+ * Medusa does not know yet, or flag Medusa's payment when a deposit behind it was reversed → announce.
  */
 export const processWaasDepositWorkflow = createWorkflow(
   processWaasDepositWorkflowId,
   (input: WorkflowData<ProcessWaasDepositInput>) => {
-    const record = pullWaasDepositStep(
-      transform({ input }, ({ input }) => ({ waas_deposit_id: input.waas_deposit_id, record: input.record ?? null })),
+    const pulled = pullWaasDepositStep(
+      transform({ input }, ({ input }) => ({
+        waas_deposit_id: input.waas_deposit_id,
+        pulled: input.pulled ?? null,
+        record: input.record ?? null,
+      })),
     )
-    const application = applyWaasDepositStep(transform({ record, input }, ({ record, input }) => ({ record, source: input.source })))
+    const application = applyWaasDepositStep(transform({ pulled, input }, ({ pulled, input }) => ({ pulled, source: input.source })))
     const medusa = captureSettledPaymentStep(
       transform({ application }, ({ application }) => ({ crypto_payment_id: application?.payment?.id ?? null })),
     )
+    const reversal = flagReversedMedusaPaymentStep({ application })
     const events = emitDepositEventsStep({ application })
-    const result = transform({ record, application, medusa, events }, ({ record, application, medusa, events }): ProcessWaasDepositResult => ({
-      found: record !== null,
-      application,
-      medusa,
-      events,
-      outcome: describeOutcome(record !== null, application, medusa),
-    }))
+    const result = transform(
+      { pulled, application, medusa, reversal, events },
+      ({ pulled, application, medusa, reversal, events }): ProcessWaasDepositResult => ({
+        found: pulled !== null,
+        application,
+        medusa,
+        reversal,
+        events,
+        outcome: describeOutcome(pulled !== null, application, medusa),
+      }),
+    )
     return new WorkflowResponse(result)
   },
 )
@@ -57,5 +72,6 @@ function describeOutcome(found: boolean, a: DepositApplication | null, medusa: C
   if (!found || !a) return "the WaaS does not know this deposit: nothing applied"
   const payment = a.payment ? `; payment ${a.payment.id} ${a.payment.before} → ${a.payment.after}` : ""
   const capture = medusa === "captured" ? "; Medusa payment captured" : ""
-  return `deposit ${a.waas_deposit_id} ${a.before ?? "new"} → ${a.after}${a.credited_now ? " (credited now)" : ""}${payment}${capture}`
+  const review = a.after === "needs_review" || a.after === "reversed" ? ` (${a.review_reason ?? "see the review queue"})` : ""
+  return `deposit ${a.waas_deposit_id} ${a.before ?? "new"} → ${a.after}${a.credited_now ? " (credited now)" : ""}${review}${payment}${capture}`
 }

@@ -7,9 +7,11 @@ import { adminDepositView, adminPaymentView, cryptoPaymentsOfOrder } from "../..
 import { AdminResolveOrphan, AdminWaasIdParams, parseOr400 } from "../../../validators"
 
 /**
- * `POST /admin/waas/orphans/:id/resolve` with `{ action: "attach", order_id? | crypto_payment_id?, note? }`
- * or `{ action: "mark_for_refund", note? }`. Bad input, an unknown order, a deposit that is not waiting
- * for a decision, another coin, or a canceled target are refused with a message and change nothing.
+ * `POST /admin/waas/orphans/:id/resolve` with `{ action: "attach", order_id? | crypto_payment_id?, note? }`,
+ * `{ action: "mark_for_refund", note? }` or `{ action: "acknowledge", note? }` (a reversed deposit). attach and
+ * mark_for_refund re-read the deposit from the WaaS and go ahead only if it reports the deposit successful. Bad
+ * input, an unknown order, a deposit that is not waiting for a decision, one the WaaS does not report received,
+ * another coin, or a canceled target are refused with a message and change nothing.
  */
 export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const { id } = parseOr400(AdminWaasIdParams, req.params)

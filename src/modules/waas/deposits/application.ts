@@ -1,0 +1,41 @@
+import type { CryptoPaymentStatus } from "../checkout/payment-states"
+import type { DepositLedgerStatus } from "./deposit-states"
+import type { DepositEventName, LatePaymentPolicy } from "./outcome"
+
+/** What applying (or deciding on) one deposit reports back; shared by the ledger code and the workflows. */
+
+export type DepositSource = "callback" | "poll" | "admin"
+
+export interface ApplyOptions {
+  latePolicy: LatePaymentPolicy
+  /** underpaymentTolerance, a decimal fraction string */
+  tolerance: string
+  /** depositClockGraceSeconds: how far the WaaS's clock may lag the store's when matching an address holder */
+  graceSeconds: number
+  now: Date
+}
+
+export interface PaymentChange {
+  id: string
+  payment_session_id: string
+  order_id: string | null
+  before: CryptoPaymentStatus
+  after: CryptoPaymentStatus
+  amount_due: string
+  amount_received: string
+  amount_excess: string
+}
+
+export interface DepositApplication {
+  deposit_id: string
+  waas_deposit_id: string
+  before: DepositLedgerStatus | null
+  after: DepositLedgerStatus
+  /** the payment whose ledger was re-derived (null when no live payment was involved) */
+  payment: PaymentChange | null
+  /** this application inserted the credit row */
+  credited_now: boolean
+  events: DepositEventName[]
+  /** needs_review or reversed: why, in words */
+  review_reason?: string | null
+}
