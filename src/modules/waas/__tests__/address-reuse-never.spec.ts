@@ -36,12 +36,18 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const paid = await service.createPaymentForSession({ session_id: "payses_n3", amount: 10, currency_code: "usd" })
       const unpaid = await service.createPaymentForSession({ session_id: "payses_n4", amount: 10, currency_code: "usd" })
       // a transfer of 4 is on chain, not confirmed yet: that payment is not released (it waits for the transfer)
-      await service.applyDeposit(depositRecord(paid, { amount: "4", status: 0, confirmations: 1 }), "poll")
+      const deposit = depositRecord(paid, { amount: "4", status: 0, confirmations: 1 })
+      await service.applyDeposit(deposit, "poll")
       await expect(service.releasePaymentForSession("payses_n3")).rejects.toThrow(/already detected/)
       await service.releasePaymentForSession("payses_n4")
       expect((await service.listPoolAddresses({ id: unpaid.pool_address_id }))[0].status).toBe("retired")
       expect((await service.listPoolAddresses({ id: paid.pool_address_id }))[0].status).toBe("assigned")
-      // once its monitoring window is over the address leaves the payment, and is never handed out again
+      // a payment still waiting for its transfer keeps the address past the window, until the transfer is final
+      await service.releaseCooledAddresses(new Date(paid.monitor_until))
+      expect((await service.listPoolAddresses({ id: paid.pool_address_id }))[0].status).toBe("assigned")
+      // the transfer fails at the WaaS: nothing is on its way any more, so the payment expires and the address retires
+      await service.applyDeposit(depositRecord(paid, { id: deposit.id, amount: "4", status: 2, confirmations: 1 }), "poll")
+      expect(await service.expireStalePayments(new Date(paid.expires_at))).toEqual({ expired: 1 })
       expect(await service.releaseCooledAddresses(new Date(paid.monitor_until))).toMatchObject({ retired: 1 })
       expect((await service.listPoolAddresses({ id: paid.pool_address_id }))[0].status).toBe("retired")
     })
