@@ -111,10 +111,10 @@ moduleIntegrationTestRunner<WaasModuleService>({
 
     it("a coin change gets that coin's address; changing back takes the first coin's address again", async () => {
       await seedPool(service, "USDTERC20", 2)
-      const [btc] = await seedPool(service, "BTC", 2)
+      const btc = await seedPool(service, "BTC", 2)
       const usdt = await session("payses_k1", "paycol_k")
       const inBtc = await session("payses_k2", "paycol_k", { symbol: "BTC" })
-      expect(inBtc.address).toBe(btc)
+      expect(btc).toContain(inBtc.address)
       // Medusa deletes the first session meanwhile
       await service.releasePaymentForSession("payses_k1")
       const back = await session("payses_k3", "paycol_k", { symbol: "USDTERC20" })

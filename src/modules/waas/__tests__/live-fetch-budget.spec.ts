@@ -1,6 +1,7 @@
 import path from "node:path"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import { takeLiveFetchSlot } from "../pool/live-fetch-budget"
 import { AccountProvisioner } from "../pool/provisioner"
 import { WAAS_MODULE } from ".."
 import type WaasModuleService from "../service"
@@ -78,8 +79,9 @@ moduleIntegrationTestRunner<WaasModuleService>({
     })
 
     it("the budget is counted in the database under a lock: concurrent takers never exceed it", async () => {
-      // loaded here so the file's other tests run (and fail on their own) where the budget did not exist yet
-      const { takeLiveFetchSlot } = await import("../pool/live-fetch-budget")
+      // ten open connections first, so the ten takers really run side by side (not one by one while the
+      // pool opens connections): without the lock they would all count 0 and all insert
+      await Promise.all(Array.from({ length: 10 }, () => knex().raw("SELECT pg_sleep(0.05)")))
       const now = new Date()
       const taken = await Promise.all(
         Array.from({ length: 10 }, (_, i) =>

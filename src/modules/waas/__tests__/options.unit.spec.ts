@@ -37,6 +37,7 @@ describe("plugin options", () => {
       syntheticEmailDomain: "waas-pool.invalid",
       userCap: 50_000,
       liveFetchTimeoutMs: 3_000,
+      liveFetchBudgetPerMinute: 5,
       callbackUtcOffsetMinutes: 480,
     })
     expect(o.coins[0]).toMatchObject({ poolLowWatermark: 10, poolBatchSize: 10, enabled: true, uriScheme: "bip21" })
@@ -76,6 +77,7 @@ describe("plugin options", () => {
     ["syntheticEmailDomain", 'expected a lower-case domain such as "waas-pool.invalid"', { ...testOptions(), syntheticEmailDomain: "Pool Domain" }],
     ["userCap", "expected a whole number from 1 to 100000000", { ...testOptions(), userCap: 0 }],
     ["liveFetchTimeoutMs", "expected a whole number from 1 to 600000", { ...testOptions(), liveFetchTimeoutMs: -5 }],
+    ["liveFetchBudgetPerMinute", "expected a whole number from 0 to 1000", { ...testOptions(), liveFetchBudgetPerMinute: 2.5 }],
   ])("names the bad option %s", (option, detail, input) => {
     const e = errorOf(input)
     expect(e.option).toBe(option)

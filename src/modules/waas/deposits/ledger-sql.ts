@@ -178,10 +178,13 @@ export interface PaymentRow {
  * payment's address must be recognised as such (and orphaned), not as an unknown address.
  */
 export async function findAddressHolder(trx: Knex.Transaction, address: string, at: Date): Promise<string | null> {
-  // address_assigned_at is null only on rows written before the column existed: they took it at creation
+  // address_assigned_at is null only on rows written before the column existed: they took it at creation.
+  // A payment that handed its address to a new session of the same cart holds it no more: that successor
+  // inherited its address_assigned_at and is the one a transfer since then belongs to (checkout/cart-address.ts).
   const result = await trx.raw<{ rows: Array<{ id: string }> }>(
     `SELECT id FROM ${PAYMENT_TABLE}
       WHERE address = :address AND COALESCE(address_assigned_at, created_at) <= :at AND deleted_at IS NULL
+        AND address_handed_over_to IS NULL
       ORDER BY COALESCE(address_assigned_at, created_at) DESC, id DESC
       LIMIT 1`,
     { address, at },

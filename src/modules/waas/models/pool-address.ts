@@ -24,6 +24,13 @@ const PoolAddress = model
       assigned_at: model.dateTime().nullable(),
       released_at: model.dateTime().nullable(),
       cooling_until: model.dateTime().nullable(),
+      /**
+       * an address fetched live at checkout is kept for the payment session that fetched it until
+       * reserved_until: ordinary claims skip it, so a concurrent checkout cannot take it from its fetcher;
+       * once the time has passed (that checkout crashed or gave up) it is an ordinary available address
+       */
+      reserved_for: model.text().nullable(),
+      reserved_until: model.dateTime().nullable(),
     },
   )
   .indexes([
