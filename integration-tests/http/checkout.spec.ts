@@ -355,8 +355,10 @@ medusaIntegrationTestRunner({
         })
         const failure = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL).catch((e) => e)
         expect(failure).toBeInstanceOf(StoreApiError)
+        // a transient condition: 503 with the cause, never a 500
+        expect((failure as StoreApiError).status).toBe(503)
         expect((failure as StoreApiError).medusaMessage).toMatch(
-          /^no deposit address available for USDTERC20: the address pool is empty and the WaaS could not be reached \(it is unreachable\)$/
+          /^no deposit address available right now for USDTERC20: the address pool is empty and the WaaS could not be reached \(it is unreachable\)$/
         )
 
         // the refused session left no crypto payment, claimed no address, and Medusa dropped the session

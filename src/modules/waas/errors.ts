@@ -18,9 +18,14 @@ export class IllegalStateTransitionError extends MedusaError {
   }
 }
 
+/** `code` of NoDepositAddressError: what the store routes' error handler answers 503 for (src/api/error-handler.ts). */
+export const NO_DEPOSIT_ADDRESS_CODE = "waas_no_deposit_address"
+
 /**
- * No deposit address could be handed out: the pool is empty and the live fallback failed too. The message
- * reaches the storefront, so it names the cause by kind only; `detail` (hosts, ports, raw errors) is for logs.
+ * No deposit address could be handed out right now: the pool is empty and no live fetch could fill in (the
+ * WaaS failed, the live-fetch budget is used up, or the fetched address was lost). A transient condition,
+ * so the store API answers 503 (src/api/error-handler.ts), never a 500. The message reaches the
+ * storefront, so it names the cause by kind only; `detail` (hosts, ports, raw errors) is for logs.
  */
 export class NoDepositAddressError extends MedusaError {
   readonly symbol: string
@@ -28,11 +33,29 @@ export class NoDepositAddressError extends MedusaError {
   constructor(symbol: string, publicCause: string, detail: string = publicCause) {
     super(
       MedusaError.Types.UNEXPECTED_STATE,
-      `no deposit address available for ${symbol}: the address pool is empty and the WaaS could not be reached (${publicCause})`,
+      `no deposit address available right now for ${symbol}: ${publicCause}`,
+      NO_DEPOSIT_ADDRESS_CODE,
     )
     this.name = "NoDepositAddressError"
     this.symbol = symbol
     this.detail = detail
+  }
+
+  /** the pool is empty and the live fetch from the WaaS failed */
+  static waasFailed(symbol: string, publicFailure: string, detail: string): NoDepositAddressError {
+    return new NoDepositAddressError(
+      symbol,
+      `the address pool is empty and the WaaS could not be reached (${publicFailure})`,
+      detail,
+    )
+  }
+
+  /** the pool is empty and the store's live fetches for the minute are spent: no WaaS call was made */
+  static budgetUsedUp(symbol: string, budgetPerMinute: number): NoDepositAddressError {
+    return new NoDepositAddressError(
+      symbol,
+      `the address pool is empty and this store's live address fetches are used up (${budgetPerMinute} a minute); try again in a minute`,
+    )
   }
 }
 

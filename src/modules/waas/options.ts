@@ -176,6 +176,12 @@ const OptionsObject = z.object({
    * answer, so the WaaS retries instead of timing out.
    */
   callbackDbTimeoutMs: wholeNumber(100, 30_000).default(3_000),
+  /**
+   * live address fetches (each registers a WaaS user, which can never be deleted) at checkout per minute,
+   * shared by all instances; past it an empty pool answers "no deposit address available right now".
+   * The refill job is the only path that registers users in bulk. 0: never fetch at checkout.
+   */
+  liveFetchBudgetPerMinute: wholeNumber(0, 1_000).default(5),
   /** the zone of the WaaS's formatted callback times (protocol §4.2: probably UTC+8) */
   callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
 })

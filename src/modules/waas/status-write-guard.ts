@@ -19,6 +19,12 @@ export const LEDGER_FIELDS: GuardedField[] = ["amount_received", "amount_pending
   (field) => ({ field, why: "is derived from the deposit ledger and changes only when a deposit is applied" }),
 )
 
+/** Set by checkout alone: they decide which payment a cart's address, and a transfer to it, belongs to. */
+export const CART_FIELDS: GuardedField[] = ["payment_collection_id", "address_handed_over_to"].map((field) => ({
+  field,
+  why: "is set by checkout when a payment is created or hands the cart's address over",
+}))
+
 /**
  * Wraps a generated update method so that any guarded field in its input (plain, array or selector form)
  * is refused with NOT_ALLOWED; every other column passes through unchanged.
@@ -86,7 +92,7 @@ export function installCrudGuards<S extends Record<GuardedUpdate, (...args: neve
   const unguarded = service.updateCryptoPayments.bind(service) as S["updateCryptoPayments"]
   const guard = (key: GuardedUpdate, entity: string, fields: GuardedField[] = [STATUS_FIELD]) =>
     Object.defineProperty(service, key, { value: guardStatusWrites(entity, service[key].bind(service), fields) })
-  guard("updateCryptoPayments", "crypto payment", [STATUS_FIELD, ...LEDGER_FIELDS])
+  guard("updateCryptoPayments", "crypto payment", [STATUS_FIELD, ...LEDGER_FIELDS, ...CART_FIELDS])
   guard("updatePoolAddresses", "pool address")
   guard("updateWaasAccounts", "waas account")
   for (const method of LEDGER_METHODS) Object.defineProperty(service, method, { value: refuseLedgerMethod(method) })

@@ -27,6 +27,12 @@ export interface Quote {
 
 export interface PaymentForSessionInput extends QuoteInput {
   session_id: string
+  /**
+   * the Medusa payment collection of the session (the cart's), from Medusa's own payment_session row, never
+   * from storefront data: a new session of the same collection takes over the cart's address
+   * (checkout/cart-address.ts). Without it every session gets an address of its own.
+   */
+  payment_collection_id?: string
 }
 
 export interface PublicCoin {

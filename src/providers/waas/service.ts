@@ -34,6 +34,7 @@ import { parseWaasOptions } from "../../modules/waas/options"
 import type WaasModuleService from "../../modules/waas/service"
 import type { CryptoPaymentDTO } from "../../modules/waas/service"
 import { decideByBinding, decideByMedusa, readSessionData, refusalMessage, SessionData, type SessionDecision } from "./session-claim"
+import { paymentCollectionOfSession } from "./medusa-session"
 import { sessionStatusFor } from "./status-map"
 
 /** What a call may act on: a session's crypto payment (null when the module has none), nothing, or a refusal. */
@@ -95,6 +96,8 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
     const waas = this.waas()
     const payment = await waas.createPaymentForSession({
       session_id: sessionId,
+      // the cart, from Medusa's own session row: a new session of the same cart reuses the cart's address
+      payment_collection_id: await paymentCollectionOfSession(this.container, sessionId),
       amount: input.amount,
       currency_code: input.currency_code,
       symbol: data.symbol,

@@ -128,7 +128,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
         for (const p of payments) expect(byAddress.get(p.pool_address_id)?.crypto_payment_id).toBe(p.id)
       })
 
-      it("with 30 addresses and the WaaS down, exactly 30 of 50 succeed and 20 fail clearly, leaving nothing half-made", async () => {
+      it("with 30 addresses and the WaaS down, exactly 30 of 50 succeed and 20 fail clearly (5 live fetches, the budget), leaving nothing half-made", async () => {
         await seedPool(service, "USDTERC20", 30)
         log.clear()
         const results = await Promise.allSettled(
@@ -140,13 +140,21 @@ moduleIntegrationTestRunner<WaasModuleService>({
         const failed = results.filter((r): r is PromiseRejectedResult => r.status === "rejected")
         expect(ok).toHaveLength(30)
         expect(failed).toHaveLength(20)
-        for (const f of failed) {
+        // the default liveFetchBudgetPerMinute (5) tried the WaaS; the other 15 were refused without a call
+        const unreachable = failed.filter((f) => String(f.reason.message).includes("could not be reached"))
+        expect(unreachable).toHaveLength(5)
+        for (const f of unreachable) {
           expect(String(f.reason.message)).toMatch(
-            /^no deposit address available for USDTERC20: the address pool is empty and the WaaS could not be reached \(it is unreachable\)$/,
+            /^no deposit address available right now for USDTERC20: the address pool is empty and the WaaS could not be reached \(it is unreachable\)$/,
           )
           // the storefront sees this message: the internals stay in the log
           expect(String(f.reason.message)).not.toMatch(/127\.0\.0\.1|ECONNREFUSED|localhost/)
           expect(String(f.reason.detail)).toMatch(/ECONNREFUSED|fetch failed|connect/i)
+        }
+        for (const f of failed.filter((x) => !unreachable.includes(x))) {
+          expect(String(f.reason.message)).toBe(
+            "no deposit address available right now for USDTERC20: the address pool is empty and this store's live address fetches are used up (5 a minute); try again in a minute",
+          )
         }
         const payments = await service.listCryptoPayments({}, { take: 100 })
         expect(payments).toHaveLength(30)
@@ -156,6 +164,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
         // the live attempts left only their registration intents: no uid, no address, resumable by the refill
         const accounts = await service.listWaasAccounts({ symbol: "USDTERC20" }, { take: 100 })
         const intents = accounts.filter((a) => a.status !== "provisioned")
+        expect(intents).toHaveLength(5)
         expect(intents.every((a) => a.status === "pending_registration" && a.uid === null)).toBe(true)
         expect(await service.listPoolAddresses({}, { take: 100 })).toHaveLength(30)
         // the store owner hears that the pool ran dry
@@ -176,7 +185,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
         await seedPool(service, "BTC", 2)
         await expect(
           service.createPaymentForSession({ session_id: "payses_dry", amount: 10, currency_code: "usd", symbol: "ETH" }),
-        ).rejects.toThrow(/no deposit address available for ETH: the address pool is empty and the WaaS could not be reached/)
+        ).rejects.toThrow(/no deposit address available right now for ETH: the address pool is empty and the WaaS could not be reached/)
         expect(await service.listCryptoPayments({})).toHaveLength(0)
         expect(await service.listPoolAddresses({ status: "assigned" })).toHaveLength(0)
         // a retry once the pool has an address succeeds for the same session
@@ -273,7 +282,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
         const p = await service.createPaymentForSession({ session_id: "payses_swapfail", amount: 10, currency_code: "usd" })
         await expect(
           service.requotePayment({ session_id: "payses_swapfail", amount: 10, currency_code: "usd", symbol: "ETH" }),
-        ).rejects.toThrow(/no deposit address available for ETH/)
+        ).rejects.toThrow(/no deposit address available right now for ETH/)
         const after = await service.retrievePaymentBySession("payses_swapfail")
         expect(after).toMatchObject({ symbol: "USDTERC20", address: p.address, pool_address_id: p.pool_address_id })
         const [held] = await service.listPoolAddresses({ id: p.pool_address_id })

@@ -38,6 +38,7 @@ describe("plugin options", () => {
       userCap: 50_000,
       liveFetchTimeoutMs: 3_000,
       callbackDbTimeoutMs: 3_000,
+      liveFetchBudgetPerMinute: 5,
       callbackUtcOffsetMinutes: 480,
     })
     expect(o.coins[0]).toMatchObject({ poolLowWatermark: 10, poolBatchSize: 10, enabled: true, uriScheme: "bip21" })
@@ -79,6 +80,7 @@ describe("plugin options", () => {
     ["liveFetchTimeoutMs", "expected a whole number from 1 to 600000", { ...testOptions(), liveFetchTimeoutMs: -5 }],
     // the WaaS must get its FAILURE well before it stops waiting for an answer
     ["callbackDbTimeoutMs", "expected a whole number from 100 to 30000", { ...testOptions(), callbackDbTimeoutMs: 60_000 }],
+    ["liveFetchBudgetPerMinute", "expected a whole number from 0 to 1000", { ...testOptions(), liveFetchBudgetPerMinute: 2.5 }],
   ])("names the bad option %s", (option, detail, input) => {
     const e = errorOf(input)
     expect(e.option).toBe(option)

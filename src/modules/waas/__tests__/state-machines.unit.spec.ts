@@ -17,14 +17,16 @@ describe("state machines", () => {
         "assigned→retired",
         "cooling→available",
         "cooling→retired",
+        // only back to the same cart (checkout/cart-address.ts); ordinary claims take available rows only
+        "cooling→assigned",
       ].sort(),
     )
-    expect(PoolAddressMachine.sourcesOf("assigned")).toEqual(["available"])
+    expect(PoolAddressMachine.sourcesOf("assigned")).toEqual(["available", "cooling"])
   })
 
-  it("a cooling address cannot be handed out, and a retired one never comes back", () => {
-    expect(() => PoolAddressMachine.assertTransition("cooling", "assigned")).toThrow(
-      new IllegalStateTransitionError("pool address", "cooling", "assigned"),
+  it("a retired address never comes back; a cooling one never goes straight back to the pool", () => {
+    expect(() => PoolAddressMachine.assertTransition("retired", "available")).toThrow(
+      new IllegalStateTransitionError("pool address", "retired", "available"),
     )
     for (const to of POOL_ADDRESS_STATUSES) {
       expect(PoolAddressMachine.can("retired", to)).toBe(false)

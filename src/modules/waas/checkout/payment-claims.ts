@@ -1,49 +1,51 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { Context } from "@medusajs/framework/types"
 import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
-import { LiveFetchTimeout, NoDepositAddressError, publicWaasFailure } from "../errors"
 import type { ModuleDeps, PaymentRows } from "../module-context"
 import type { CoinConfig } from "../options"
 import { releaseTarget } from "../pool/address-release"
-import { claimAvailableAddress, ClaimedAddress, lockHeldAddress, releaseHeldAddress } from "../pool/pool-sql"
-import { provisionerFor } from "../pool/provisioner"
+import { claimAvailableAddress, ClaimedAddress, handOverAddress, lockHeldAddress, releaseHeldAddress } from "../pool/pool-sql"
 import type { CryptoPaymentDTO, PaymentForSessionInput, Quote } from "../types"
-import { withTimeout } from "../with-timeout"
+import { CartPaymentRow, findCartAddress } from "./cart-address"
 import type { Coins } from "./coins"
+import { LiveFallback, PoolEmptySignal } from "./live-fallback"
 import { depositSeen } from "./payment-amounts"
 import type { PaymentLifecycle } from "./payment-lifecycle"
 import { CryptoPaymentMachine } from "./payment-states"
 import type { Quotes } from "./quotes"
 import { newSessionBinding } from "./session-binding"
 
-/** What one claim attempt works from: the session's input, its coin and quote, the live-fetched address if any. */
+/** What one claim attempt works from: the session's input, its coin and quote. */
 interface ClaimRequest {
   input: PaymentForSessionInput
   coin: CoinConfig
   quote: Quote
-  preferredAddressId?: string
 }
 
-/** Thrown inside a claim transaction to roll it back when the pool has nothing for the symbol. */
-class PoolEmptySignal extends Error {}
-
 /**
- * A payment session's crypto payment: a quote and a pool address, claimed in one transaction. Checkout
- * never waits on the WaaS while the pool has an address; when it is empty, one address is fetched live.
+ * A payment session's crypto payment: a quote and a pool address, claimed in one transaction. A new
+ * session of a cart takes the cart's address over (cart-address.ts). Checkout never waits on the WaaS
+ * while the pool has an address; when it is empty, one address may be fetched live (live-fallback.ts).
  */
 export class PaymentClaims {
+  private readonly live: LiveFallback
+
   constructor(
     private readonly deps: ModuleDeps,
     private readonly rows: PaymentRows,
     private readonly coins: Coins,
     private readonly quotes: Quotes,
     private readonly lifecycle: PaymentLifecycle,
-  ) {}
+  ) {
+    this.live = new LiveFallback(deps)
+  }
 
   /**
-   * Quotes and claims a pool address for a payment session. Idempotent per session: a second call returns
-   * the existing payment. The claim and the payment row commit together or not at all; when the pool is
-   * empty, one address is fetched live (bounded by liveFetchTimeoutMs) before giving up with a clear error.
+   * Quotes and claims an address for a payment session: the cart's own address when a previous session of
+   * the same payment collection still holds it (cart-address.ts), else one from the pool. Idempotent per
+   * session: a second call returns the existing payment. The claim and the payment row commit together or
+   * not at all; when the pool is empty, one address may be fetched live (live-fallback.ts) before giving up
+   * with NoDepositAddressError.
    */
   async createPaymentForSession(input: PaymentForSessionInput, sharedContext: Context = {}): Promise<CryptoPaymentDTO> {
     const existing = await this.lifecycle.retrieveBySession(input.session_id, sharedContext)
@@ -52,8 +54,8 @@ export class PaymentClaims {
     const coin = this.coins.requireEnabled(input.symbol)
     const quote = await this.quotes.quote({ ...input, symbol: coin.symbol })
     try {
-      return await this.withLiveFallback(coin.symbol, (preferredAddressId) =>
-        this.deps.db.transaction((trx, ctx) => this.insert(trx, ctx, { input, coin, quote, preferredAddressId }), sharedContext),
+      return await this.live.run(coin.symbol, input.session_id, () =>
+        this.deps.db.transaction((trx, ctx) => this.insert(trx, ctx, { input, coin, quote }), sharedContext),
       )
     } catch (e) {
       // a concurrent call for the same session won the unique payment_session_id: return its payment
@@ -75,24 +77,32 @@ export class PaymentClaims {
     const coin = this.coins.requireEnabled(input.symbol ?? current.symbol)
     const quote = await this.quotes.quote({ ...input, symbol: coin.symbol })
     // a new address is needed for a coin change, or when the old one already left the payment
-    return this.withLiveFallback(coin.symbol, (preferredAddressId) =>
-      this.deps.db.transaction((trx, ctx) => this.requote(trx, ctx, { input, coin, quote, preferredAddressId }), sharedContext),
+    return this.live.run(coin.symbol, input.session_id, () =>
+      this.deps.db.transaction((trx, ctx) => this.requote(trx, ctx, { input, coin, quote }), sharedContext),
     )
   }
 
-  /** Claim + insert, one transaction. Rolls back with PoolEmptySignal when there is no address. */
+  /** Claim (or the cart's takeover) + insert, one transaction. Rolls back with PoolEmptySignal when there is no address. */
   private async insert(db: Knex.Transaction, ctx: Context, req: ClaimRequest): Promise<CryptoPaymentDTO> {
-    const { input, coin, quote, preferredAddressId } = req
+    const { input, coin, quote } = req
     const now = this.deps.now()
     const paymentId = generateEntityId(undefined, "wcpay")
-    const address = await this.claim(db, coin.symbol, paymentId, now, preferredAddressId)
+    const collectionId = input.payment_collection_id ?? null
+    const previous = collectionId ? await findCartAddress(db, { collectionId, symbol: coin.symbol, now }) : null
+    const address = previous
+      ? await this.takeOver(db, previous, paymentId, now)
+      : await this.claim(db, coin.symbol, paymentId, now, input.session_id)
     await this.rows.create(
       {
         id: paymentId,
         payment_session_id: input.session_id,
+        payment_collection_id: collectionId,
         ...this.quotes.paymentFields(input, coin, quote, address, now),
-        address_assigned_at: now,
-        address_free_since: address.free_since ?? null,
+        // the cart has held this address since its first payment took it: a transfer made since then (seen
+        // or not yet) belongs to the cart's live payment, this one
+        address_assigned_at: previous ? (previous.address_assigned_at ?? previous.created_at) : now,
+        // a transfer dated before the address was last free is never this payment's (deposits/address-holder-sql.ts)
+        address_free_since: previous ? previous.address_free_since : (address.free_since ?? null),
         status: "awaiting_payment",
         amount_received: "0",
         amount_pending: "0",
@@ -100,12 +110,24 @@ export class PaymentClaims {
       },
       ctx,
     )
+    if (previous) {
+      if (previous.status !== "canceled") CryptoPaymentMachine.assertTransition(previous.status, "canceled")
+      await this.rows.writeLifecycle({ id: previous.id, status: "canceled", address_handed_over_to: paymentId }, ctx)
+    }
     // read back: the caller gets the row as stored (every column, database defaults included)
     return this.rows.retrieve(paymentId, ctx)
   }
 
+  /** The cart's address moves from its previous payment (locked by findCartAddress) to the new one. */
+  private async takeOver(db: Knex.Transaction, previous: CartPaymentRow, paymentId: string, now: Date): Promise<ClaimedAddress> {
+    const address = await handOverAddress(db, { addressId: previous.pool_address_id, fromPaymentId: previous.id, toPaymentId: paymentId, now })
+    // cannot happen: the address row is locked and was checked to be the previous payment's
+    if (!address) throw new Error(`medusa-plugin-waas: address ${previous.pool_address_id} left payment ${previous.id} under its lock`)
+    return address
+  }
+
   private async requote(db: Knex.Transaction, ctx: Context, req: ClaimRequest): Promise<CryptoPaymentDTO> {
-    const { input, coin, quote, preferredAddressId } = req
+    const { input, coin, quote } = req
     const payment = await this.lifecycle.lockBySession(db, input.session_id, ctx)
     if (!payment) throw new MedusaError(MedusaError.Types.NOT_FOUND, `no crypto payment for payment session ${input.session_id}`)
     if (depositSeen(payment)) {
@@ -137,7 +159,7 @@ export class PaymentClaims {
           ...releaseTarget(this.deps.options.addressReuse, payment, now),
         })
       }
-      address = await this.claim(db, coin.symbol, payment.id, now, preferredAddressId)
+      address = await this.claim(db, coin.symbol, payment.id, now, input.session_id)
     }
     await this.rows.writeLifecycle(
       {
@@ -152,57 +174,11 @@ export class PaymentClaims {
     return this.rows.retrieve(payment.id, ctx)
   }
 
-  private async claim(
-    db: Knex.Transaction,
-    symbol: string,
-    paymentId: string,
-    now: Date,
-    preferredAddressId: string | undefined,
-  ): Promise<ClaimedAddress> {
-    // the address fetched live for this call first, else any: a concurrent checkout may have taken it
-    const claimed =
-      (preferredAddressId && (await claimAvailableAddress(db, { symbol, paymentId, now, onlyId: preferredAddressId }))) ||
-      (await claimAvailableAddress(db, { symbol, paymentId, now }))
+  private async claim(db: Knex.Transaction, symbol: string, paymentId: string, now: Date, sessionId: string): Promise<ClaimedAddress> {
+    // an address fetched live for this session first (reserved for it), else any free one
+    const claimed = await claimAvailableAddress(db, { symbol, paymentId, now, sessionId })
     if (!claimed) throw new PoolEmptySignal(symbol)
     return claimed
-  }
-
-  /**
-   * Runs `attempt` against the pool; if the pool is empty, fetches ONE address from the WaaS now (bounded
-   * by liveFetchTimeoutMs) and tries again, preferring that address. Fails with NoDepositAddressError.
-   */
-  private async withLiveFallback<T>(symbol: string, attempt: (preferredAddressId?: string) => Promise<T>): Promise<T> {
-    try {
-      return await attempt()
-    } catch (e) {
-      if (!(e instanceof PoolEmptySignal)) throw e
-    }
-    const { logger, options } = this.deps
-    logger.warn(
-      `medusa-plugin-waas: the ${symbol} address pool ran dry at checkout; fetching one address from the WaaS now. ` +
-        `Raise poolLowWatermark or run the refill more often.`,
-    )
-    let addressId: string
-    try {
-      const ms = options.liveFetchTimeoutMs
-      addressId = await withTimeout(this.provisionLive(symbol), ms, () => new LiveFetchTimeout(ms))
-    } catch (e) {
-      const detail = e instanceof Error ? e.message : String(e)
-      logger.error(`medusa-plugin-waas: live ${symbol} address fetch failed at checkout: ${detail}`)
-      throw new NoDepositAddressError(symbol, publicWaasFailure(e, options.liveFetchTimeoutMs), detail)
-    }
-    try {
-      return await attempt(addressId)
-    } catch (e) {
-      if (e instanceof PoolEmptySignal) {
-        throw new NoDepositAddressError(symbol, "the address fetched from the WaaS was taken by concurrent checkouts")
-      }
-      throw e
-    }
-  }
-
-  private async provisionLive(symbol: string): Promise<string> {
-    return this.deps.db.read(async (db) => (await provisionerFor(this.deps, db).provisionNew(symbol)).addressId)
   }
 }
 

@@ -6,15 +6,11 @@ import { releaseTarget } from "../pool/address-release"
 import { PAYMENT_TABLE, releaseHeldAddress, statusList } from "../pool/pool-sql"
 import type { CryptoPaymentDTO } from "../types"
 import { isSettled } from "../deposits/outcome"
+import { DEPOSIT_DETECTED_MESSAGE } from "./cart-address"
 import type { Coins } from "./coins"
 import { depositSeen } from "./payment-amounts"
 import { CryptoPaymentMachine, CryptoPaymentStatus } from "./payment-states"
 import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
-
-/** What a storefront is told when it tries to replace or cancel a payment the shopper has already sent money to. */
-export const PAYMENT_DETECTED_MESSAGE =
-  "a payment was already detected for this cart and is waiting for confirmations; it cannot be replaced or " +
-  "canceled until the WaaS confirms or fails it"
 
 /**
  * Money has been seen for the payment (credited or still confirming) and it is not settled: replacing or
@@ -59,7 +55,7 @@ export class PaymentLifecycle {
       if (moneyOnTheWay(payment)) {
         // the shopper has paid (or begun to): a new session would ask for the money again and leave this
         // transfer with nobody to credit. Refusing keeps Medusa's session, so the storefront waits instead.
-        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, PAYMENT_DETECTED_MESSAGE)
+        throw new MedusaError(MedusaError.Types.NOT_ALLOWED, DEPOSIT_DETECTED_MESSAGE)
       }
       if (!CryptoPaymentMachine.can(payment.status, "canceled")) {
         this.deps.logger.info(`medusa-plugin-waas: session ${session_id} removed; its payment is ${payment.status} and stays so`)

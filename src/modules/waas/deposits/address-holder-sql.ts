@@ -21,10 +21,12 @@ export async function findAddressHolder(
   at: Date,
   graceSeconds = 0,
 ): Promise<string | null> {
-  // address_assigned_at is null only on rows written before the column existed: they took it at creation
+  // address_assigned_at is null only on rows written before the column existed: they took it at creation.
+  // A payment that handed its address to a new session of the same cart holds it no more: that successor
+  // inherited its address_assigned_at and is the one a transfer since then belongs to (checkout/cart-address.ts).
   const result = await trx.raw<{ rows: Array<{ id: string }> }>(
     `SELECT p.id FROM ${PAYMENT_TABLE} p
-      WHERE p.address = :address AND p.deleted_at IS NULL
+      WHERE p.address = :address AND p.deleted_at IS NULL AND p.address_handed_over_to IS NULL
         AND COALESCE(p.address_assigned_at, p.created_at) <= CAST(:at AS timestamptz) + make_interval(secs => :grace)
         AND (
           COALESCE(p.address_assigned_at, p.created_at) <= :at

@@ -12,6 +12,17 @@ const CryptoPayment = model
     {
       id: model.id({ prefix: "wcpay" }).primaryKey(),
       payment_session_id: model.text(),
+      /**
+       * the Medusa payment collection of the session (the cart's), read from Medusa's own payment_session
+       * row, never from storefront data: a session re-created for the same cart takes this one's address
+       * over instead of a new one (checkout/cart-address.ts)
+       */
+      payment_collection_id: model.text().nullable(),
+      /**
+       * the payment of the same cart that took this payment's address over: from then on deposits to the
+       * address belong to that payment (deposits/ledger-sql.ts findAddressHolder), not to this canceled one
+       */
+      address_handed_over_to: model.text().nullable(),
       order_id: model.text().nullable(),
       symbol: model.text(),
       network: model.text(),
@@ -62,6 +73,11 @@ const CryptoPayment = model
   .indexes([
     { name: "IDX_waas_crypto_payment_session_unique", on: ["payment_session_id"], unique: true },
     { name: "IDX_waas_crypto_payment_order_id", on: ["order_id"], where: "order_id IS NOT NULL" },
+    {
+      name: "IDX_waas_crypto_payment_collection",
+      on: ["payment_collection_id"],
+      where: "payment_collection_id IS NOT NULL",
+    },
     { name: "IDX_waas_crypto_payment_status_expires", on: ["status", "expires_at"] },
     { name: "IDX_waas_crypto_payment_symbol_address", on: ["symbol", "address"] },
     { name: "IDX_waas_crypto_payment_address_assigned", on: ["address", "address_assigned_at"] },

@@ -28,6 +28,13 @@ const PoolAddress = model
        * quarantine, which the next claim records as the payment's address_free_since); cleared by a claim
        */
       cooling_until: model.dateTime().nullable(),
+      /**
+       * an address fetched live at checkout is kept for the payment session that fetched it until
+       * reserved_until: ordinary claims skip it, so a concurrent checkout cannot take it from its fetcher;
+       * once the time has passed (that checkout crashed or gave up) it is an ordinary available address
+       */
+      reserved_for: model.text().nullable(),
+      reserved_until: model.dateTime().nullable(),
     },
   )
   .indexes([

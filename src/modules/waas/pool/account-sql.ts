@@ -73,6 +73,12 @@ export class AddressConflictError extends Error {
   }
 }
 
+/** An address fetched live is kept for the payment session that fetched it, until `until`. */
+export interface AddressReservation {
+  sessionId: string
+  until: Date
+}
+
 /**
  * Stores the account's one address in the pool and marks the account provisioned, in one transaction.
  * A repeat (two workers completing the same account) hits the unique indexes and is a no-op; the id of
@@ -80,13 +86,14 @@ export class AddressConflictError extends Error {
  */
 export async function storeAccountAddress(
   db: Knex,
-  args: { account: AccountRow; uid: string; address: string; memo: string | null; now: Date },
+  args: { account: AccountRow; uid: string; address: string; memo: string | null; now: Date; reservation?: AddressReservation },
 ): Promise<string> {
   WaasAccountMachine.assertTransition("registered", "provisioned")
   return db.transaction(async (trx) => {
     await trx.raw(
-      `INSERT INTO ${POOL_TABLE} (id, symbol, address, memo, uid, account_id, status, created_at, updated_at)
-       VALUES (:id, :symbol, :address, :memo, :uid, :accountId, 'available', :now, :now)
+      `INSERT INTO ${POOL_TABLE}
+         (id, symbol, address, memo, uid, account_id, status, reserved_for, reserved_until, created_at, updated_at)
+       VALUES (:id, :symbol, :address, :memo, :uid, :accountId, 'available', :reservedFor, :reservedUntil, :now, :now)
        ON CONFLICT DO NOTHING`,
       {
         id: generateEntityId(undefined, "wpaddr"),
@@ -95,6 +102,8 @@ export async function storeAccountAddress(
         memo: args.memo,
         uid: args.uid,
         accountId: args.account.id,
+        reservedFor: args.reservation?.sessionId ?? null,
+        reservedUntil: args.reservation?.until ?? null,
         now: args.now,
       },
     )

@@ -35,6 +35,15 @@ export type PoolAddressStatus = (typeof POOL_ADDRESS_STATUSES)[number]
  * assigned  → retired        the same, with addressReuse "never"
  * cooling   → available      quarantine over
  * cooling   → retired        reuse turned off meanwhile
+ * cooling   → assigned       ONLY back to the same cart: a payment session re-created for the payment
+ *                            collection whose canceled payment this address cools for, inside that
+ *                            payment's monitoring window and with no deposit ever seen for it
+ *                            (checkout/cart-address.ts, pool-sql.ts handOverAddress; ordinary claims take
+ *                            `available` rows only). Safe because the quarantine protects the NEXT shopper
+ *                            from a late transfer of this one; here the address goes back to the very
+ *                            shopper who saw it, whose late transfer is then this payment's to credit.
+ *                            (Handing an `assigned` address from a cart's old payment to its new one is
+ *                            not a status change: the holder moves, the row stays assigned.)
  * available → retired        taken out of service (e.g. the coin was dropped)
  */
 export const PoolAddressMachine = new StateMachine<PoolAddressStatus>(
@@ -42,7 +51,7 @@ export const PoolAddressMachine = new StateMachine<PoolAddressStatus>(
   {
     available: ["assigned", "retired"],
     assigned: ["available", "cooling", "retired"],
-    cooling: ["available", "retired"],
+    cooling: ["available", "retired", "assigned"],
     retired: [],
   },
   ["retired"],

@@ -31,39 +31,61 @@ export function statusList(values: readonly string[]): string {
   return values.map((v) => `'${v}'`).join(", ")
 }
 
-const from = (to: PoolAddressStatus): string => statusList(PoolAddressMachine.sourcesOf(to))
-
 /**
  * Takes one available address of `symbol` for `paymentId`, in ONE statement: the inner SELECT locks a row
  * with FOR UPDATE SKIP LOCKED, so concurrent checkouts each lock a different row instead of queueing on
  * (or both reading) the same one; the outer UPDATE marks it assigned. Returns null when none is free.
- * Addresses that were never used come first, then the ones released longest ago (a late transfer to a
- * recently released address then has the least chance of meeting its next holder).
+ * An address fetched live for another session (reserved_for, until reserved_until) is skipped; one
+ * reserved for `sessionId` comes first. Then addresses that were never used, then the ones released
+ * longest ago (a late transfer to a recently released address then has the least chance of meeting its
+ * next holder). Only `available` rows: the cooling → assigned edge belongs to handOverAddress alone.
  * Must run inside the caller's transaction so the claim and the payment row commit together.
  */
 export async function claimAvailableAddress(
   db: Knex | Knex.Transaction,
-  args: { symbol: string; paymentId: string; now: Date; onlyId?: string },
+  args: { symbol: string; paymentId: string; now: Date; sessionId?: string },
 ): Promise<ClaimedAddress | null> {
-  const sources = from("assigned")
-  const onlyThis = args.onlyId ? "AND id = :onlyId" : ""
+  PoolAddressMachine.assertTransition("available", "assigned")
   // free_since is read before the claim clears cooling_until: the end of the last quarantine (endCooling keeps
   // it), or the release straight to the pool; an address never released was never held
   const result = await db.raw<{ rows: ClaimedAddress[] }>(
     `WITH picked AS (
         SELECT id, CASE WHEN released_at IS NULL THEN NULL ELSE COALESCE(cooling_until, released_at) END AS free_since
           FROM ${POOL_TABLE}
-         WHERE symbol = :symbol AND status IN (${sources}) AND deleted_at IS NULL ${onlyThis}
-         ORDER BY released_at ASC NULLS FIRST, created_at ASC, id ASC
+         WHERE symbol = :symbol AND status = 'available' AND deleted_at IS NULL
+           AND (reserved_until IS NULL OR reserved_until <= :now OR reserved_for = :sessionId)
+         ORDER BY COALESCE(reserved_for = :sessionId AND reserved_until > :now, false) DESC,
+                  released_at ASC NULLS FIRST, created_at ASC, id ASC
          LIMIT 1
          FOR UPDATE SKIP LOCKED)
      UPDATE ${POOL_TABLE} a
         SET status = 'assigned', crypto_payment_id = :paymentId, assigned_at = :now,
-            cooling_until = NULL, updated_at = :now
+            cooling_until = NULL, reserved_for = NULL, reserved_until = NULL, updated_at = :now
        FROM picked
       WHERE a.id = picked.id
       RETURNING a.id, a.symbol, a.address, a.memo, a.uid, picked.free_since`,
-    { symbol: args.symbol, paymentId: args.paymentId, now: args.now, onlyId: args.onlyId ?? null },
+    { symbol: args.symbol, paymentId: args.paymentId, now: args.now, sessionId: args.sessionId ?? null },
+  )
+  return result.rows[0] ?? null
+}
+
+/**
+ * Gives a cart's address from its previous payment to its new one (checkout/cart-address.ts decides
+ * when): `assigned` stays assigned with the new holder; `cooling` (the old session was deleted first)
+ * goes back to assigned, the one cooling → assigned move (see address-states.ts). Returns null when
+ * `fromPaymentId` no longer has it.
+ */
+export async function handOverAddress(
+  db: Knex.Transaction,
+  args: { addressId: string; fromPaymentId: string; toPaymentId: string; now: Date },
+): Promise<ClaimedAddress | null> {
+  PoolAddressMachine.assertTransition("cooling", "assigned")
+  const result = await db.raw<{ rows: ClaimedAddress[] }>(
+    `UPDATE ${POOL_TABLE}
+        SET status = 'assigned', crypto_payment_id = :to, cooling_until = NULL, updated_at = :now
+      WHERE id = :addressId AND crypto_payment_id = :from AND status IN ('assigned', 'cooling') AND deleted_at IS NULL
+      RETURNING id, symbol, address, memo, uid`,
+    { addressId: args.addressId, from: args.fromPaymentId, to: args.toPaymentId, now: args.now },
   )
   return result.rows[0] ?? null
 }
@@ -96,13 +118,21 @@ export async function releaseHeldAddress(
   return result.rowCount > 0
 }
 
+/** Locks the address row for the rest of the transaction; its status and holder (null: no such row). */
+export async function lockAddressRow(
+  db: Knex.Transaction,
+  addressId: string,
+): Promise<{ status: PoolAddressStatus; crypto_payment_id: string | null } | null> {
+  const result = await db.raw<{ rows: Array<{ status: PoolAddressStatus; crypto_payment_id: string | null }> }>(
+    `SELECT status, crypto_payment_id FROM ${POOL_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
+    [addressId],
+  )
+  return result.rows[0] ?? null
+}
+
 /** Locks the address row and says whether `paymentId` still holds it (assigned to that payment). */
 export async function lockHeldAddress(db: Knex.Transaction, args: { addressId: string; paymentId: string }): Promise<boolean> {
-  const result = await db.raw<{ rows: Array<{ status: string; crypto_payment_id: string | null }> }>(
-    `SELECT status, crypto_payment_id FROM ${POOL_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
-    [args.addressId],
-  )
-  const row = result.rows[0]
+  const row = await lockAddressRow(db, args.addressId)
   return row?.status === "assigned" && row.crypto_payment_id === args.paymentId
 }
 

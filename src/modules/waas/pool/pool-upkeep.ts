@@ -10,7 +10,7 @@ import { provisionerFor } from "./provisioner"
 import { refillCoins, RefillReport } from "./refill"
 
 /** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
-const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
+export const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
 
 /** how many addresses one upkeep run moved, by where they went */
 export interface AddressUpkeepReport {

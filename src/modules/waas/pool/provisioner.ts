@@ -4,6 +4,7 @@ import type { Clock } from "../clock"
 import type { WaasOptions } from "../options"
 import {
   AccountRow,
+  AddressReservation,
   countAccounts,
   insertPendingAccount,
   markAccountRegistered,
@@ -44,8 +45,11 @@ export class UserCapReachedError extends Error {
 export class AccountProvisioner {
   constructor(private readonly deps: ProvisionerDeps) {}
 
-  /** Registers a new WaaS user for `symbol` and stores its address as available. */
-  async provisionNew(symbol: string): Promise<ProvisionedAddress> {
+  /**
+   * Registers a new WaaS user for `symbol` and stores its address as available: for anyone (the refill),
+   * or reserved for the checkout that fetched it live (`reservation`).
+   */
+  async provisionNew(symbol: string, reservation?: AddressReservation): Promise<ProvisionedAddress> {
     const count = await countAccounts(this.deps.db)
     if (count >= this.deps.userCap) throw new UserCapReachedError(count, this.deps.userCap)
     const now = this.deps.now()
@@ -54,13 +58,13 @@ export class AccountProvisioner {
       symbol,
       now,
     })
-    const result = await this.complete(account)
+    const result = await this.complete(account, reservation)
     // a fresh row can only be "recovered" when registerEmail failed but the user exists: count it as new
     return { addressId: result.addressId, recovered: false }
   }
 
   /** Finishes an account from whatever step it stopped at. */
-  async complete(account: AccountRow): Promise<ProvisionedAddress> {
+  async complete(account: AccountRow, reservation?: AddressReservation): Promise<ProvisionedAddress> {
     const { db, now } = this.deps
     try {
       let uid = account.uid
@@ -79,6 +83,7 @@ export class AccountProvisioner {
         // memo coins are not offered (protocol §2.5: the WaaS documents no memo field yet)
         memo: null,
         now: now(),
+        reservation,
       })
       await recordAccountAttempt(db, { id: account.id, error: null, now: now() })
       return { addressId, recovered }

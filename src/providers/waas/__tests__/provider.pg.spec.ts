@@ -25,9 +25,21 @@ moduleIntegrationTestRunner<WaasModuleService>({
   testSuite: ({ service }) => {
     // the payment module's logger, as the provider finds it in its container: refusals are logged there
     const providerLog = recordingLogger()
+    /**
+     * Medusa's payment sessions, as the payment module's own paymentSessionService (in the same cradle)
+     * serves them: each session of these tests belongs to a collection of its own unless set here.
+     */
+    const collectionOf = new Map<string, string>()
+    const paymentSessionService = {
+      async retrieve(id: string) {
+        if (id === "payses_unknown_to_medusa") throw new MedusaError(MedusaError.Types.NOT_FOUND, `PaymentSession with id: ${id} was not found`)
+        return { id, payment_collection_id: collectionOf.get(id) ?? `paycol_of_${id}` }
+      },
+    }
+
     function provider(): WaasPaymentProvider {
       const container = createContainer()
-      container.register({ [WAAS_MODULE]: asValue(service), logger: asValue(providerLog.logger) })
+      container.register({ [WAAS_MODULE]: asValue(service), logger: asValue(providerLog.logger), paymentSessionService: asValue(paymentSessionService) })
       return new WaasPaymentProvider(container.cradle as Record<string, unknown>, {})
     }
     beforeEach(() => providerLog.clear())
@@ -262,6 +274,30 @@ moduleIntegrationTestRunner<WaasModuleService>({
           PaymentSessionStatus.PENDING_AUTHORIZATION,
         )
       })
+    })
+
+    it("initiatePayment takes the cart from Medusa's session row, never from the storefront's data", async () => {
+      await seedPool(service, "USDTERC20", 3)
+      collectionOf.set("payses_cart1", "paycol_cart")
+      collectionOf.set("payses_cart2", "paycol_cart")
+      const p = provider()
+      const first = await p.initiatePayment({ amount: 5, currency_code: "usd", data: { session_id: "payses_cart1" } })
+      // a second session of the same cart shows the cart's address
+      const second = await p.initiatePayment({ amount: 5, currency_code: "usd", data: { session_id: "payses_cart2" } })
+      expect(second.data!.address).toBe(first.data!.address)
+      expect((await service.retrievePaymentBySession("payses_cart2"))?.payment_collection_id).toBe("paycol_cart")
+      // a storefront naming the cart in its data changes nothing: that session is still a cart of its own
+      const other = await p.initiatePayment({
+        amount: 5,
+        currency_code: "usd",
+        data: { session_id: "payses_cart3", payment_collection_id: "paycol_cart" },
+      })
+      expect(other.data!.address).not.toBe(first.data!.address)
+      // a session Medusa does not know gets nothing
+      await expect(
+        p.initiatePayment({ amount: 5, currency_code: "usd", data: { session_id: "payses_unknown_to_medusa" } }),
+      ).rejects.toThrow("was not found")
+      expect(await service.retrievePaymentBySession("payses_unknown_to_medusa")).toBeNull()
     })
 
     it("retrievePayment returns the public view", async () => {
