@@ -29,6 +29,9 @@ const Withdrawal = model
       to_address: model.text().nullable(),
       memo: model.text().nullable(),
       address_given_by: model.text().nullable(),
+      /** sha256 of the one-time token a shopper's refund-address link carries, and its expiry */
+      address_token_hash: model.text().nullable(),
+      address_token_expires_at: model.dateTime().nullable(),
       refund_amount: model.text(),
       amount: model.text(),
       receive_amount: model.text().nullable(),
@@ -65,6 +68,7 @@ const Withdrawal = model
       completed_at: model.dateTime().nullable(),
       /** the Medusa Refund id the provider's refundPayment claimed this withdrawal for */
       medusa_refund_id: model.text().nullable(),
+      medusa_refund_claimed_at: model.dateTime().nullable(),
       /** when Medusa's refund of this withdrawal was confirmed recorded (null: not yet, or not a payment refund) */
       medusa_refunded_at: model.dateTime().nullable(),
     },
@@ -76,6 +80,7 @@ const Withdrawal = model
     { name: "IDX_waas_withdrawal_deposit", on: ["deposit_id"], where: "deposit_id IS NOT NULL" },
     { name: "IDX_waas_withdrawal_order", on: ["order_id"], where: "order_id IS NOT NULL" },
     { name: "IDX_waas_withdrawal_status", on: ["status", "updated_at"] },
+    { name: "IDX_waas_withdrawal_address_token", on: ["address_token_hash"], unique: true, where: "address_token_hash IS NOT NULL" },
     {
       name: "IDX_waas_withdrawal_refund_due",
       on: ["status"],

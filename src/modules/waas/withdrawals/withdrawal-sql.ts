@@ -64,6 +64,9 @@ export interface WithdrawalRow {
   submitted_at: Date | null
   completed_at: Date | null
   medusa_refund_id: string | null
+  medusa_refund_claimed_at: Date | null
+  address_token_hash: string | null
+  address_token_expires_at: Date | null
   medusa_refunded_at: Date | null
   created_at: Date
   updated_at: Date
@@ -148,7 +151,7 @@ const CHANGEABLE = new Set<string>([
   "address_given_by",
 ])
 
-function normalise(row: WithdrawalRow): WithdrawalRow {
+export function normalise(row: WithdrawalRow): WithdrawalRow {
   return {
     ...row,
     decimals: Number(row.decimals),

@@ -1,0 +1,264 @@
+import type { Context } from "@medusajs/framework/types"
+import { MedusaError } from "@medusajs/framework/utils"
+import type { KeyObject } from "node:crypto"
+import { loadPrivateKey, type WithdrawConfirmationRequest, type WithdrawRecord } from "../../../protocol"
+import type { Coins } from "../checkout/coins"
+import type { ModuleDeps } from "../module-context"
+import { listAudit, listUnmatchedAudit, type AuditRow } from "./audit-sql"
+import { answerConfirmation, type ConfirmationVerdict } from "./confirmation"
+import { checkDestination, CoinRulesCache, type Destination } from "./destination"
+import * as refunds from "./medusa-refund-sql"
+import { recordRefundRequest, type CurrentRate, type RefundRequest } from "./requests"
+import { approveIfReady, approveWithdrawal, cancelWithdrawal, rejectWithdrawal, setWithdrawalDestination } from "./reviews"
+import { findPaymentIdBySession, findPaymentIdOfOrder } from "./source-sql"
+import { beginSubmission, recordSubmission, sendWithdrawal, withdrawInputOf, type SendOutcome } from "./submission"
+import { applyWaasFacts, factsOfRecord, recordMismatch } from "./waas-records"
+import { appendAudit } from "./audit-sql"
+import { transitionEvents } from "./withdrawal-events"
+import type { WithdrawalOptions } from "./withdrawal-options"
+import { WithdrawalPollState } from "./withdrawal-poll-state"
+import { findWithdrawal, listRequestIds, listWithdrawals, lockWithdrawalByRequestId, type WithdrawalFilter, type WithdrawalRow } from "./withdrawal-sql"
+import { WITHDRAWAL_STATUSES_AT_WAAS, type AuditSource, type WithdrawalStatus } from "./withdrawal-states"
+
+/** A refund request before it is resolved: an order may stand for its crypto payment. */
+type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
+export type RefundRequestInput = DistributiveOmit<RefundRequest, "crypto_payment_id" | "destination"> & {
+  crypto_payment_id?: string
+  order_id?: string
+  destination?: Destination | null
+}
+
+/** What changed, with the events to announce (the caller emits them once its transaction committed). */
+export interface WithdrawalChangeResult {
+  withdrawal: WithdrawalRow
+  before: WithdrawalStatus | null
+  events: string[]
+}
+
+const changed = (before: WithdrawalStatus | null, withdrawal: WithdrawalRow): WithdrawalChangeResult => ({
+  withdrawal,
+  before,
+  events: transitionEvents(before, withdrawal.status),
+})
+
+/**
+ * The withdrawal domain (refunds as WaaS withdrawals), reached through the module facade's `withdrawals()`.
+ * Every write runs in one transaction (the caller's, when its context carries one), under row locks.
+ */
+export class Withdrawals {
+  readonly poll: WithdrawalPollState
+  private readonly rules: CoinRulesCache
+  private merchantKey: KeyObject | null = null
+
+  constructor(
+    private readonly deps: ModuleDeps,
+    private readonly coins: Coins,
+    private readonly currentRate: (symbol: string, currency: string) => Promise<{ rate: string; rate_source: string; rate_at: Date }>,
+  ) {
+    this.poll = new WithdrawalPollState(deps)
+    this.rules = new CoinRulesCache(deps)
+  }
+
+  get options(): WithdrawalOptions {
+    return this.deps.options.withdrawals
+  }
+
+  /* ------------------------------------------------------------------ requests and reviews */
+
+  async request(input: RefundRequestInput, sharedContext: Context = {}): Promise<WithdrawalChangeResult> {
+    const paymentId = await this.resolvePayment(input, sharedContext)
+    const req = { ...input, crypto_payment_id: paymentId, destination: input.destination ?? null } as RefundRequest
+    const symbol = await this.symbolOf(req, sharedContext)
+    const rules = await this.rules.rulesFor(symbol)
+    if (req.destination) req.destination = checkDestination(symbol, req.destination, rules)
+    const rate = "rate_basis" in req && req.rate_basis === "current" ? await this.rateNow(req.crypto_payment_id, sharedContext) : null
+    const serviceFee = this.options.serviceFees[symbol] ?? rules?.withdrawFee ?? null
+    const row = await this.deps.db.transaction(async (trx) => {
+      const now = this.deps.now()
+      const created = await recordRefundRequest(trx, req, { options: this.options, now, serviceFee, coin: (s) => this.coins.find(s) ?? null }, rate)
+      return approveIfReady(trx, created, null, now)
+    }, sharedContext)
+    return changed(null, row)
+  }
+
+  approve(id: string, actor: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult> {
+    return this.change(id, (trx, now) => approveWithdrawal(trx, id, actor, now), sharedContext)
+  }
+
+  reject(id: string, actor: string, reason: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult> {
+    return this.change(id, (trx, now) => rejectWithdrawal(trx, id, actor, reason, now), sharedContext)
+  }
+
+  cancel(id: string, actor: string, reason: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult> {
+    return this.change(id, (trx, now) => cancelWithdrawal(trx, id, actor, reason, now), sharedContext)
+  }
+
+  async setDestination(
+    id: string,
+    destination: Destination,
+    by: { source: AuditSource; actor: string | null },
+    sharedContext: Context = {},
+  ): Promise<WithdrawalChangeResult> {
+    const current = await this.retrieve(id, sharedContext)
+    const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol))
+    return this.change(id, (trx, now) => setWithdrawalDestination(trx, id, checked, by, now), sharedContext)
+  }
+
+  /* ------------------------------------------------------------------ submission (the workflow's steps) */
+
+  /** approved → submitting, committed; the row to send, or null when there is nothing to send */
+  async beginSubmission(id: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult | null> {
+    const before = (await this.retrieve(id, sharedContext)).status
+    const row = await this.deps.db.transaction((trx) => beginSubmission(trx, id, this.deps.now()), sharedContext)
+    return row ? changed(before, row) : null
+  }
+
+  /** the WaaS call itself, outside any transaction; never throws for a WaaS answer */
+  send(row: WithdrawalRow, opts: { settleDelayMs?: number } = {}): Promise<SendOutcome> {
+    if (row.status !== "submitting") throw new Error(`withdrawal ${row.id} is ${row.status}, not submitting`)
+    return sendWithdrawal(this.deps.client(), withdrawInputOf(row), opts.settleDelayMs)
+  }
+
+  recordSubmission(id: string, outcome: SendOutcome, sharedContext: Context = {}): Promise<WithdrawalChangeResult> {
+    return this.change(id, async (trx, now) => (await recordSubmission(trx, id, outcome, now))!, sharedContext)
+  }
+
+  /* ------------------------------------------------------------------ the WaaS's reports */
+
+  /** The second confirmation: one indexed read, one audit insert, no WaaS call (confirmation.ts). */
+  answerConfirmation(req: WithdrawConfirmationRequest, sharedContext: Context = {}): Promise<ConfirmationVerdict> {
+    this.merchantKey ??= loadPrivateKey(this.deps.options.merchantPrivateKey)
+    const keys = { merchantPrivateKey: this.merchantKey, mode: this.options.confirmationAnswer }
+    return this.deps.db.read((db) => answerConfirmation(db, req, keys, this.deps.now()), sharedContext)
+  }
+
+  /** withdrawList by our request_ids (the WaaS answers at most 100 per call; the client pages) */
+  pull(requestIds: string[]): Promise<WithdrawRecord[]> {
+    return requestIds.length ? this.deps.client().withdrawList(requestIds) : Promise.resolve([])
+  }
+
+  syncAfter(cursor: string): Promise<WithdrawRecord[]> {
+    return this.deps.client().syncWithdrawList(Number(cursor))
+  }
+
+  /** Applies a WaaS record to the withdrawal with its request_id; null when the request_id is not ours. */
+  async applyRecord(record: WithdrawRecord, source: AuditSource, sharedContext: Context = {}): Promise<WithdrawalChangeResult | null> {
+    if (!record.request_id) return null
+    return this.deps.db.transaction(async (trx) => {
+      const now = this.deps.now()
+      const row = await lockWithdrawalByRequestId(trx, record.request_id)
+      if (!row) return null
+      const diffs = recordMismatch(row, record)
+      if (diffs.length > 0) {
+        // the WaaS shows a withdrawal under our request_id that is not the one we sent: never apply it
+        await appendAudit(trx, { withdrawal_id: row.id, request_id: row.request_id, action: "waas_record_mismatch", source, actor: null, detail: { differs: diffs, waas_id: record.id } }, now)
+        this.deps.logger.error(`medusa-plugin-waas: WaaS withdrawal ${record.id} under request_id ${row.request_id} differs in ${diffs.join(", ")}; not applied`)
+        return changed(row.status, row)
+      }
+      return changed(row.status, await applyWaasFacts(trx, row, factsOfRecord(record), source, now))
+    }, sharedContext)
+  }
+
+  listRequestIdsAtWaas(limit: number, sharedContext: Context = {}): Promise<string[]> {
+    return this.deps.db.read((db) => listRequestIds(db, WITHDRAWAL_STATUSES_AT_WAAS, limit), sharedContext)
+  }
+
+  /** approved withdrawals nobody sent yet (a crash between approval and submission) */
+  async listApprovedIds(limit: number, sharedContext: Context = {}): Promise<string[]> {
+    const rows = await this.deps.db.read((db) => listWithdrawals(db, { status: ["approved"] }, limit), sharedContext)
+    return rows.map((r) => r.id)
+  }
+
+  /* ------------------------------------------------------------------ the Medusa refund */
+
+  /** refundPayment's claim (provider): a completed, unrecorded withdrawal of the session with that fiat amount */
+  async claimForMedusaRefund(args: { payment_session_id: string; amount: string; refund_id: string }, sharedContext: Context = {}): Promise<WithdrawalRow | null> {
+    return this.deps.db.transaction((trx) => refunds.claimForMedusaRefund(trx, { ...args, now: this.deps.now() }), sharedContext)
+  }
+
+  listSessionsWithRefundsDue(limit: number, sharedContext: Context = {}): Promise<string[]> {
+    return this.deps.db.read((db) => refunds.listSessionsWithRefundsDue(db, limit), sharedContext)
+  }
+
+  listRefundsDue(paymentSessionId: string, sharedContext: Context = {}): Promise<WithdrawalRow[]> {
+    return this.deps.db.read((db) => refunds.listRefundsDue(db, paymentSessionId), sharedContext)
+  }
+
+  markMedusaRefunded(row: WithdrawalRow, sharedContext: Context = {}): Promise<boolean> {
+    return this.deps.db.read((db) => refunds.markMedusaRefunded(db, row, this.deps.now()), sharedContext)
+  }
+
+  releaseStaleClaim(row: WithdrawalRow, sharedContext: Context = {}): Promise<boolean> {
+    return this.deps.db.read((db) => refunds.releaseStaleClaim(db, row, this.deps.now()), sharedContext)
+  }
+
+  /* ------------------------------------------------------------------ reading */
+
+  async retrieve(id: string, sharedContext: Context = {}): Promise<WithdrawalRow> {
+    const row = await this.deps.db.read((db) => findWithdrawal(db, id), sharedContext)
+    if (!row) throw new MedusaError(MedusaError.Types.NOT_FOUND, `withdrawal ${id} does not exist`)
+    return row
+  }
+
+  list(filter: WithdrawalFilter, limit = 50, offset = 0, sharedContext: Context = {}): Promise<WithdrawalRow[]> {
+    return this.deps.db.read((db) => listWithdrawals(db, filter, limit, offset), sharedContext)
+  }
+
+  async audit(id: string, sharedContext: Context = {}): Promise<AuditRow[]> {
+    const row = await this.retrieve(id, sharedContext)
+    return this.deps.db.read((db) => listAudit(db, { withdrawal_id: row.id, request_id: row.request_id }), sharedContext)
+  }
+
+  /** confirmation requests for request_ids we never issued */
+  unmatchedAudit(limit = 50, sharedContext: Context = {}): Promise<AuditRow[]> {
+    return this.deps.db.read((db) => listUnmatchedAudit(db, limit), sharedContext)
+  }
+
+  /* ------------------------------------------------------------------ helpers */
+
+  private async change(
+    id: string,
+    fn: (trx: Parameters<Parameters<ModuleDeps["db"]["transaction"]>[0]>[0], now: Date) => Promise<WithdrawalRow>,
+    sharedContext: Context,
+  ): Promise<WithdrawalChangeResult> {
+    return this.deps.db.transaction(async (trx) => {
+      const before = (await findWithdrawal(trx, id))?.status ?? null
+      return changed(before, await fn(trx, this.deps.now()))
+    }, sharedContext)
+  }
+
+  private async resolvePayment(input: RefundRequestInput, sharedContext: Context): Promise<string | undefined> {
+    if (input.source === "deposit") return undefined
+    if (input.crypto_payment_id) return input.crypto_payment_id
+    if (!input.order_id) throw new MedusaError(MedusaError.Types.INVALID_DATA, "name the order (order_id) or the crypto payment to refund")
+    const id = await this.deps.db.read((db) => findPaymentIdOfOrder(db, input.order_id!), sharedContext)
+    if (!id) throw new MedusaError(MedusaError.Types.NOT_FOUND, `order ${input.order_id} has no crypto payment`)
+    return id
+  }
+
+  async paymentIdOfSession(sessionId: string, sharedContext: Context = {}): Promise<string | null> {
+    return this.deps.db.read((db) => findPaymentIdBySession(db, sessionId), sharedContext)
+  }
+
+  private async symbolOf(req: RefundRequest, sharedContext: Context): Promise<string> {
+    const sql =
+      req.source === "deposit"
+        ? { q: "SELECT symbol FROM waas_deposit WHERE id = ? AND deleted_at IS NULL", id: req.deposit_id }
+        : { q: "SELECT symbol FROM waas_crypto_payment WHERE id = ? AND deleted_at IS NULL", id: req.crypto_payment_id }
+    const result = await this.deps.db.read((db) => db.raw<{ rows: Array<{ symbol: string }> }>(sql.q, [sql.id]), sharedContext)
+    const symbol = result.rows[0]?.symbol
+    if (!symbol) throw new MedusaError(MedusaError.Types.NOT_FOUND, `${req.source === "deposit" ? "deposit" : "crypto payment"} ${sql.id} does not exist`)
+    return symbol
+  }
+
+  private async rateNow(paymentId: string, sharedContext: Context): Promise<CurrentRate> {
+    const result = await this.deps.db.read(
+      (db) => db.raw<{ rows: Array<{ symbol: string; currency_code: string }> }>("SELECT symbol, currency_code FROM waas_crypto_payment WHERE id = ?", [paymentId]),
+      sharedContext,
+    )
+    const p = result.rows[0]
+    if (!p) throw new MedusaError(MedusaError.Types.NOT_FOUND, `crypto payment ${paymentId} does not exist`)
+    const q = await this.currentRate(p.symbol, p.currency_code)
+    return { rate: q.rate, source: q.rate_source, at: q.rate_at }
+  }
+}
