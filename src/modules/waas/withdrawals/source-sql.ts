@@ -1,4 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { ExactDecimal, formatDecimal } from "../../../protocol"
 import type { CryptoPaymentStatus } from "../checkout/payment-states"
 import { lockDepositById, type DepositRow } from "../deposits/ledger-sql"
 
@@ -72,4 +73,32 @@ export async function uidOfPoolAddress(db: Knex, ref: { id: string } | { address
           [ref.address, ref.symbol],
         )
   return result.rows[0]?.uid ?? null
+}
+
+/** the request_id a recorded withdraw notification names (its WaaS id alone cannot be looked up) */
+export async function requestIdOfCallback(db: Knex, inboxId: string): Promise<string | null> {
+  const result = await db.raw<{ rows: Array<{ request_id: string | null }> }>(
+    `SELECT last_payload->>'request_id' AS request_id FROM waas_callback_inbox WHERE id = ? AND side = 'withdraw'`,
+    [inboxId],
+  )
+  return result.rows[0]?.request_id || null
+}
+
+/**
+ * What a settled payment can still refund in crypto, not counting its excess (null: not settled, or
+ * nothing left). Unlocked: a hint for opening a request; the request re-checks under the row lock.
+ */
+export async function refundableCrypto(db: Knex, paymentId: string): Promise<string | null> {
+  const result = await db.raw<{ rows: Array<{ left: string }> }>(
+    `SELECT (CAST(p.amount_received AS numeric) - CAST(p.amount_excess AS numeric) - COALESCE((
+              SELECT SUM(CAST(w.refund_amount AS numeric)) FROM waas_withdrawal w
+               WHERE w.crypto_payment_id = p.id AND w.source = 'payment' AND w.deleted_at IS NULL
+                 AND w.status NOT IN ('rejected', 'canceled', 'failed')), 0))::text AS left
+       FROM waas_crypto_payment p WHERE p.id = ? AND p.status IN ('paid', 'overpaid') AND p.deleted_at IS NULL`,
+    [paymentId],
+  )
+  const left = result.rows[0]?.left
+  if (!left) return null
+  const value = new ExactDecimal(left)
+  return value.gt(0) ? formatDecimal(value) : null
 }

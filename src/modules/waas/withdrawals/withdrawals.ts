@@ -10,7 +10,7 @@ import { checkDestination, CoinRulesCache, type Destination } from "./destinatio
 import * as refunds from "./medusa-refund-sql"
 import { recordRefundRequest, type CurrentRate, type RefundRequest } from "./requests"
 import { approveIfReady, approveWithdrawal, cancelWithdrawal, rejectWithdrawal, setWithdrawalDestination } from "./reviews"
-import { findPaymentIdBySession, findPaymentIdOfOrder } from "./source-sql"
+import { findPaymentIdBySession, findPaymentIdOfOrder, refundableCrypto, requestIdOfCallback } from "./source-sql"
 import { beginSubmission, recordSubmission, sendWithdrawal, withdrawInputOf, type SendOutcome } from "./submission"
 import { applyWaasFacts, factsOfRecord, recordMismatch } from "./waas-records"
 import { appendAudit } from "./audit-sql"
@@ -79,6 +79,21 @@ export class Withdrawals {
       return approveIfReady(trx, created, null, now)
     }, sharedContext)
     return changed(null, row)
+  }
+
+  /**
+   * An order was canceled: open a request for what its crypto payment can still refund (waiting for a
+   * destination and approval). null when the order has no settled crypto payment or nothing is left.
+   */
+  async openCancellationRefund(orderId: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult | null> {
+    const paymentId = await this.deps.db.read((db) => findPaymentIdOfOrder(db, orderId), sharedContext)
+    if (!paymentId) return null
+    const left = await this.deps.db.read((db) => refundableCrypto(db, paymentId), sharedContext)
+    if (left === null) return null
+    return this.request(
+      { source: "payment", crypto_payment_id: paymentId, crypto_amount: left, reason: `order ${orderId} canceled`, requested_by: null, destination: null },
+      sharedContext,
+    )
   }
 
   approve(id: string, actor: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult> {
@@ -157,6 +172,11 @@ export class Withdrawals {
       }
       return changed(row.status, await applyWaasFacts(trx, row, factsOfRecord(record), source, now))
     }, sharedContext)
+  }
+
+  /** the request_id of a recorded withdraw notification (callbacks/ inbox row), when it names one */
+  requestIdOfCallback(inboxId: string, sharedContext: Context = {}): Promise<string | null> {
+    return this.deps.db.read((db) => requestIdOfCallback(db, inboxId), sharedContext)
   }
 
   listRequestIdsAtWaas(limit: number, sharedContext: Context = {}): Promise<string[]> {

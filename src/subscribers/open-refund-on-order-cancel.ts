@@ -1,0 +1,29 @@
+import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
+import type { Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import { announce } from "../api/admin/waas/withdrawals/withdrawal-view"
+import { WAAS_MODULE } from "../modules/waas"
+import type WaasModuleService from "../modules/waas/service"
+
+/**
+ * Cancelling an order makes Medusa try to refund its captured payments; for a crypto payment the
+ * provider refuses (no coins have moved), Medusa logs it and cancels anyway. Here the plugin opens the
+ * real refund: a withdrawal request for what the payment can still refund, waiting for the shopper's
+ * (or an admin's) destination and for approval.
+ */
+export default async function openRefundOnOrderCancel({ event, container }: SubscriberArgs<{ id: string }>): Promise<void> {
+  const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
+  try {
+    const change = await waas.withdrawals().openCancellationRefund(event.data.id)
+    if (change) await announce(container, change)
+  } catch (e) {
+    container
+      .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+      .error(`medusa-plugin-waas: order ${event.data.id} was canceled but no refund request could be opened (${(e as Error).message}); open one in the admin`)
+  }
+}
+
+export const config: SubscriberConfig = {
+  event: "order.canceled",
+  context: { subscriberId: "waas-open-refund-on-order-cancel" },
+}
