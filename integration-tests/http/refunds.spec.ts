@@ -1,13 +1,14 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
-import type { IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { WaasClient } from "../../src/client"
 import { sealConfirmationRequest } from "../../src/protocol"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
+import { WithdrawalEvents } from "../../src/modules/waas/withdrawals/withdrawal-events"
 import { runWithdrawalPoll } from "../../src/workflows/withdrawals/runners/run-withdrawal-poll"
 import { adminLogin, createAdminUser, inboxSettled, PublicPayment, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
 import { TREASURY_FUNDS, useRefundWaas, withdrawInboxSettled } from "../helpers/refunds"
@@ -59,8 +60,17 @@ medusaIntegrationTestRunner({
     const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
     const payer = () => new SimulatedPayer(sim())
 
+    /** the plugin's withdrawal events, as a store's subscribers receive them */
+    const events: Array<{ name: string; data: Record<string, string> }> = []
+
     beforeAll(async () => {
       seeded = await seedStore(container())
+      const eventBus = container().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+      for (const name of Object.values(WithdrawalEvents)) {
+        eventBus.subscribe(name, async (event: Event) => {
+          events.push({ name: event.name, data: event.data as Record<string, string> })
+        }, { subscriberId: `refunds-spec-${name}` })
+      }
       await waas().refillPool()
       await waas().markDepositPollRun()
       await waas().withdrawals().poll.markRun()
@@ -196,6 +206,12 @@ medusaIntegrationTestRunner({
       expect(Number(order.summary.refunded_total)).toBe(Number(total))
       expect(Number(order.payment_collections[0].refunded_amount)).toBe(Number(total))
 
+      expect(events.filter((e) => e.data.id === requested.id).map((e) => e.name)).toEqual([
+        "waas.withdrawal.requested",
+        "waas.withdrawal.approved",
+        "waas.withdrawal.submitted",
+        "waas.withdrawal.completed",
+      ])
       const { audit } = await withdrawal(requested.id)
       expect(audit.map((a) => a.action)).toEqual([
         "requested",
@@ -373,6 +389,22 @@ medusaIntegrationTestRunner({
       expect(opened).toMatchObject({ status: "requested", to_address: null, requested_by: null })
       const paymentRow = await waas().retrievePaymentBySession(sessionId)
       expect(opened.refund_amount).toBe(paymentRow!.amount_due)
+
+      // the shopper gets a one-time link (the event carries its token) and gives the address with it
+      const asked = await waitFor("waas.refund.address_requested", () => events.find((e) => e.name === "waas.refund.address_requested" && e.data.id === opened.id))
+      const giveAddress = (body: Record<string, unknown>) =>
+        fetch(new URL(`/store/waas/refunds/${opened.id}/address`, baseUrl()), {
+          method: "POST",
+          headers: { "content-type": "application/json", "x-publishable-api-key": seeded.publishableKey },
+          body: JSON.stringify(body),
+        }).then(async (r) => ({ status: r.status, body: (await r.json()) as Record<string, unknown> }))
+      expect((await giveAddress({ address: SHOPPER, token: "x".repeat(32) })).status).toBe(401)
+      expect((await giveAddress({ address: SHOPPER })).status).toBe(401)
+      expect((await giveAddress({ address: "0xnot-an-address", token: asked.data.token })).status).toBe(400)
+      const given = await giveAddress({ address: SHOPPER, token: asked.data.token })
+      expect(given).toMatchObject({ status: 200, body: { refund: { id: opened.id, status: "requested", to_address: SHOPPER, symbol: SYMBOL } } })
+      expect((await giveAddress({ address: "0x000000000000000000000000000000000000dEaD", token: asked.data.token })).status).toBe(401)
+      expect((await withdrawal(opened.id)).withdrawal).toMatchObject({ to_address: SHOPPER, address_given_by: "shopper" })
     })
   },
 })

@@ -1,6 +1,7 @@
 import { defineMiddlewares } from "@medusajs/framework/http"
 import { hooksWaasMiddlewares } from "./hooks/waas/middlewares"
 import { storeWaasMiddlewares } from "./store/waas/middlewares"
+import { storeWaasRefundMiddlewares } from "./store/waas/refunds/middlewares"
 
 /**
  * The root file only gathers the per-folder `middlewares.ts` arrays (the loyalty plugin's layout),
@@ -8,5 +9,5 @@ import { storeWaasMiddlewares } from "./store/waas/middlewares"
  * under /admin/waas validate their own input with zod (admin authentication is Medusa's, automatic).
  */
 export default defineMiddlewares({
-  routes: [...storeWaasMiddlewares, ...hooksWaasMiddlewares],
+  routes: [...storeWaasMiddlewares, ...storeWaasRefundMiddlewares, ...hooksWaasMiddlewares],
 })

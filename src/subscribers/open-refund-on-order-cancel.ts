@@ -1,9 +1,10 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
-import type { Logger } from "@medusajs/framework/types"
-import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
+import type { IEventBusModuleService, Logger } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { announce } from "../api/admin/waas/withdrawals/withdrawal-view"
 import { WAAS_MODULE } from "../modules/waas"
 import type WaasModuleService from "../modules/waas/service"
+import { WithdrawalEvents } from "../modules/waas/withdrawals/withdrawal-events"
 
 /**
  * Cancelling an order makes Medusa try to refund its captured payments; for a crypto payment the
@@ -14,8 +15,17 @@ import type WaasModuleService from "../modules/waas/service"
 export default async function openRefundOnOrderCancel({ event, container }: SubscriberArgs<{ id: string }>): Promise<void> {
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
   try {
-    const change = await waas.withdrawals().openCancellationRefund(event.data.id)
-    if (change) await announce(container, change)
+    const w = waas.withdrawals()
+    const change = await w.openCancellationRefund(event.data.id)
+    if (!change) return
+    await announce(container, change)
+    if (change.withdrawal.status !== "requested" || change.withdrawal.to_address) return
+    // ask the shopper where to send it: the store's subscriber emails them the link with this token
+    const link = await w.issueAddressLink(change.withdrawal.id, null)
+    await container.resolve<IEventBusModuleService>(Modules.EVENT_BUS).emit({
+      name: WithdrawalEvents.ADDRESS_REQUESTED,
+      data: { id: change.withdrawal.id, order_id: change.withdrawal.order_id, token: link.token, expires_at: link.expires_at.toISOString() },
+    })
   } catch (e) {
     container
       .resolve<Logger>(ContainerRegistrationKeys.LOGGER)

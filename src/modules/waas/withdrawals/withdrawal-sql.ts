@@ -126,6 +126,8 @@ export type WithdrawalChange = Partial<
     | "to_address"
     | "memo"
     | "address_given_by"
+    | "address_token_hash"
+    | "address_token_expires_at"
   >
 >
 
@@ -149,6 +151,8 @@ const CHANGEABLE = new Set<string>([
   "to_address",
   "memo",
   "address_given_by",
+  "address_token_hash",
+  "address_token_expires_at",
 ])
 
 export function normalise(row: WithdrawalRow): WithdrawalRow {
@@ -222,6 +226,10 @@ export async function updateWithdrawal(
   const bindings: Record<string, unknown> = { id: args.id, from: args.from, to: args.to, now: args.now }
   for (const [key, value] of Object.entries(args.change)) {
     if (!CHANGEABLE.has(key) || value === undefined) continue
+    if (value === null) {
+      sets.push(`${key} = NULL`)
+      continue
+    }
     sets.push(key === "approved_by" ? `${key} = CAST(:${key} AS jsonb)` : `${key} = :${key}`)
     bindings[key] = key === "approved_by" ? JSON.stringify(value) : value
   }

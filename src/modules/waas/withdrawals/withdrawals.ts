@@ -14,10 +14,12 @@ import { findPaymentIdBySession, findPaymentIdOfOrder, refundableCrypto, request
 import { beginSubmission, recordSubmission, sendWithdrawal, withdrawInputOf, type SendOutcome } from "./submission"
 import { applyWaasFacts, factsOfRecord, recordMismatch } from "./waas-records"
 import { appendAudit } from "./audit-sql"
+import { issueAddressToken, tokenMatches } from "./address-link"
+import { moveWithdrawal } from "./transitions"
 import { transitionEvents } from "./withdrawal-events"
 import type { WithdrawalOptions } from "./withdrawal-options"
 import { WithdrawalPollState } from "./withdrawal-poll-state"
-import { findWithdrawal, listRequestIds, listWithdrawals, lockWithdrawalByRequestId, type WithdrawalFilter, type WithdrawalRow } from "./withdrawal-sql"
+import { findWithdrawal, listRequestIds, listWithdrawals, lockWithdrawal, lockWithdrawalByRequestId, type WithdrawalFilter, type WithdrawalRow } from "./withdrawal-sql"
 import { WITHDRAWAL_STATUSES_AT_WAAS, type AuditSource, type WithdrawalStatus } from "./withdrawal-states"
 
 /** A refund request before it is resolved: an order may stand for its crypto payment. */
@@ -117,6 +119,44 @@ export class Withdrawals {
     const current = await this.retrieve(id, sharedContext)
     const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol))
     return this.change(id, (trx, now) => setWithdrawalDestination(trx, id, checked, by, now), sharedContext)
+  }
+
+  /** A one-time link for the shopper to give the refund address (the event carries the token). */
+  issueAddressLink(id: string, actor: string | null, sharedContext: Context = {}) {
+    return this.deps.db.transaction((trx) => issueAddressToken(trx, id, this.options.addressTokenTtlSeconds, actor, this.deps.now()), sharedContext)
+  }
+
+  /**
+   * The shopper gives the address: with the link's token (used up here), or as the logged-in customer the
+   * caller has checked owns the order (`token` null). Refused alike for a wrong, used or expired token.
+   */
+  async setDestinationAsShopper(
+    id: string,
+    destination: Destination,
+    proof: { token: string } | { customer_id: string },
+    sharedContext: Context = {},
+  ): Promise<WithdrawalChangeResult> {
+    const current = await this.retrieve(id, sharedContext)
+    if ("token" in proof && !tokenMatches(current, proof.token, this.deps.now())) {
+      throw new MedusaError(MedusaError.Types.UNAUTHORIZED, "this refund link is not valid (used, replaced or expired): ask the store for a new one")
+    }
+    const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol))
+    const actor = "token" in proof ? null : proof.customer_id
+    return this.change(
+      id,
+      async (trx, now) => {
+        // checked again under the row lock: two uses of one link cannot both pass
+        const locked = await lockWithdrawal(trx, id)
+        if (locked && "token" in proof && !tokenMatches(locked, proof.token, now)) {
+          throw new MedusaError(MedusaError.Types.UNAUTHORIZED, "this refund link is not valid (used, replaced or expired): ask the store for a new one")
+        }
+        const row = await setWithdrawalDestination(trx, id, checked, { source: "shopper", actor }, now)
+        if (!row.address_token_hash) return row
+        // the link is one-time: whoever gave the address, it is spent now
+        return moveWithdrawal(trx, row, row.status, { address_token_hash: null, address_token_expires_at: null }, null, now)
+      },
+      sharedContext,
+    )
   }
 
   /* ------------------------------------------------------------------ submission (the workflow's steps) */
