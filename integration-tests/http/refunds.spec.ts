@@ -5,12 +5,13 @@ import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContai
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import { WaasClient } from "../../src/client"
-import { sealConfirmationRequest } from "../../src/protocol"
+import { withdrawNotification } from "../../simulator/records"
+import { sealConfirmationRequest, sealNotification } from "../../src/protocol"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { WithdrawalEvents } from "../../src/modules/waas/withdrawals/withdrawal-events"
 import { runWithdrawalPoll } from "../../src/workflows/withdrawals/runners/run-withdrawal-poll"
-import { adminLogin, createAdminUser, inboxSettled, PublicPayment, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
+import { adminLogin, createAdminUser, inboxSettled, postNotification, PublicPayment, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
 import { TREASURY_FUNDS, useRefundWaas, withdrawInboxSettled } from "../helpers/refunds"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
@@ -369,6 +370,48 @@ medusaIntegrationTestRunner({
       // and the whole amount is still refundable
       const whole = await requestRefund({ order_id: orderId, fiat_amount: total })
       expect(whole.status).toBe("requested")
+    })
+
+    it("a callback claiming success is only a hint: the pulled record decides, and a pending one records no refund", async () => {
+      const { orderId, sessionId } = await paidOrder()
+      const r = await requestRefund({ order_id: orderId, fiat_amount: "10" })
+      await approve(r.id)
+      const [atWaas] = simWithdrawals(r.request_id)
+      // genuinely sealed with the WaaS key (a splice or a leaked key), but claiming status 5 while the WaaS says 0
+      const now = String(Date.now())
+      const forged = { ...withdrawNotification({ ...atWaas, status: 5 }, { utcOffsetMinutes: 480 }), notify_time: now, time: now }
+      const answer = await postNotification(baseUrl(), { app_id: merchant.appId, data: sealNotification(forged, sim().walletPrivateKey) })
+      expect(answer.body).toBe("SUCCESS")
+      await withdrawInboxSettled(db())
+      expect((await withdrawal(r.id)).withdrawal).toMatchObject({ status: "submitted", medusa_refunded_at: null })
+      expect((await medusaRefunds(sessionId)).refunds).toHaveLength(0)
+    })
+
+    it("an internal transfer (withdraw_type 2) completes in the withdraw answer and is recorded in Medusa at once", async () => {
+      const { orderId, sessionId } = await paidOrder()
+      const client = new WaasClient({ host: sim().url, pathPrefix: sim().pathPrefix, appId: merchant.appId, merchantPrivateKey: merchant.merchantPrivateKey, waasPublicKey: sim().walletPublicKey })
+      let inside: string
+      try {
+        const other = await client.registerEmail(`custody-${randomBytes(4).toString("hex")}@refunds.invalid`)
+        inside = (await client.getDepositAddress(other.uid, SYMBOL)).address
+      } finally {
+        await client.destroy()
+      }
+      const r = await requestRefund({ order_id: orderId, fiat_amount: "11", destination: { address: inside } })
+      const done = await approve(r.id)
+      expect(done).toMatchObject({ status: "completed", medusa_refunded_at: expect.any(String) })
+      expect(simWithdrawals(r.request_id)).toMatchObject([{ withdrawType: 2, status: 0 }])
+      expect((await medusaRefunds(sessionId)).refunds.map((x) => Number(x.amount))).toEqual([11])
+    })
+
+    it("a second-confirmation endpoint too slow for the WaaS: the WaaS refuses (120206) and the request ends failed, nothing paid", async () => {
+      const { orderId } = await paidOrder()
+      const r = await requestRefund({ order_id: orderId, fiat_amount: "10" })
+      sim().control.setFaults({ confirm: { timeoutMs: 300, delay: { times: 1, ms: 400 } } })
+      const failed = await approve(r.id)
+      expect(failed).toMatchObject({ status: "failed", failure_code: "120206" })
+      expect(failed.failure_reason).toMatch(/second-confirmation endpoint did not confirm/)
+      expect(simWithdrawals(r.request_id)).toHaveLength(0)
     })
 
     it("Medusa's refund button and order cancellation create no Refund row without a completed withdrawal", async () => {

@@ -166,7 +166,7 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
       session_id && refundId
         ? await this.waas()
             .withdrawals()
-            .claimForMedusaRefund({ payment_session_id: session_id, amount: MathBN.convert(input.amount).toFixed(), refund_id: refundId })
+            .medusaRefunds.claim({ payment_session_id: session_id, amount: MathBN.convert(input.amount).toFixed(), refund_id: refundId })
         : null
     if (!claimed) {
       throw new MedusaError(

@@ -102,3 +102,18 @@ export async function refundableCrypto(db: Knex, paymentId: string): Promise<str
   const value = new ExactDecimal(left)
   return value.gt(0) ? formatDecimal(value) : null
 }
+
+/** the coin of what a refund draws on */
+export async function symbolOfSource(db: Knex, ref: { deposit_id: string } | { crypto_payment_id: string }): Promise<string | null> {
+  const [table, id] = "deposit_id" in ref ? ["waas_deposit", ref.deposit_id] : ["waas_crypto_payment", ref.crypto_payment_id]
+  const result = await db.raw<{ rows: Array<{ symbol: string }> }>(`SELECT symbol FROM ${table} WHERE id = ? AND deleted_at IS NULL`, [id])
+  return result.rows[0]?.symbol ?? null
+}
+
+export async function pricingOfPayment(db: Knex, id: string): Promise<{ symbol: string; currency_code: string } | null> {
+  const result = await db.raw<{ rows: Array<{ symbol: string; currency_code: string }> }>(
+    `SELECT symbol, currency_code FROM waas_crypto_payment WHERE id = ? AND deleted_at IS NULL`,
+    [id],
+  )
+  return result.rows[0] ?? null
+}

@@ -7,10 +7,10 @@ import type { ModuleDeps } from "../module-context"
 import { listAudit, listUnmatchedAudit, type AuditRow } from "./audit-sql"
 import { answerConfirmation, type ConfirmationVerdict } from "./confirmation"
 import { checkDestination, CoinRulesCache, type Destination } from "./destination"
-import * as refunds from "./medusa-refund-sql"
+import { MedusaRefunds } from "./medusa-refunds"
 import { recordRefundRequest, type CurrentRate, type RefundRequest } from "./requests"
 import { approveIfReady, approveWithdrawal, cancelWithdrawal, rejectWithdrawal, setWithdrawalDestination } from "./reviews"
-import { findPaymentIdBySession, findPaymentIdOfOrder, refundableCrypto, requestIdOfCallback } from "./source-sql"
+import { findPaymentIdBySession, findPaymentIdOfOrder, pricingOfPayment, refundableCrypto, requestIdOfCallback, symbolOfSource } from "./source-sql"
 import { beginSubmission, recordSubmission, sendWithdrawal, withdrawInputOf, type SendOutcome } from "./submission"
 import { applyWaasFacts, factsOfRecord, recordMismatch } from "./waas-records"
 import { appendAudit } from "./audit-sql"
@@ -49,6 +49,8 @@ const changed = (before: WithdrawalStatus | null, withdrawal: WithdrawalRow): Wi
  */
 export class Withdrawals {
   readonly poll: WithdrawalPollState
+  /** the exactly-once Medusa refund of completed payment withdrawals */
+  readonly medusaRefunds: MedusaRefunds
   private readonly rules: CoinRulesCache
   private merchantKey: KeyObject | null = null
 
@@ -58,6 +60,7 @@ export class Withdrawals {
     private readonly currentRate: (symbol: string, currency: string) => Promise<{ rate: string; rate_source: string; rate_at: Date }>,
   ) {
     this.poll = new WithdrawalPollState(deps)
+    this.medusaRefunds = new MedusaRefunds(deps)
     this.rules = new CoinRulesCache(deps)
   }
 
@@ -229,29 +232,6 @@ export class Withdrawals {
     return rows.map((r) => r.id)
   }
 
-  /* ------------------------------------------------------------------ the Medusa refund */
-
-  /** refundPayment's claim (provider): a completed, unrecorded withdrawal of the session with that fiat amount */
-  async claimForMedusaRefund(args: { payment_session_id: string; amount: string; refund_id: string }, sharedContext: Context = {}): Promise<WithdrawalRow | null> {
-    return this.deps.db.transaction((trx) => refunds.claimForMedusaRefund(trx, { ...args, now: this.deps.now() }), sharedContext)
-  }
-
-  listSessionsWithRefundsDue(limit: number, sharedContext: Context = {}): Promise<string[]> {
-    return this.deps.db.read((db) => refunds.listSessionsWithRefundsDue(db, limit), sharedContext)
-  }
-
-  listRefundsDue(paymentSessionId: string, sharedContext: Context = {}): Promise<WithdrawalRow[]> {
-    return this.deps.db.read((db) => refunds.listRefundsDue(db, paymentSessionId), sharedContext)
-  }
-
-  markMedusaRefunded(row: WithdrawalRow, sharedContext: Context = {}): Promise<boolean> {
-    return this.deps.db.read((db) => refunds.markMedusaRefunded(db, row, this.deps.now()), sharedContext)
-  }
-
-  releaseStaleClaim(row: WithdrawalRow, sharedContext: Context = {}): Promise<boolean> {
-    return this.deps.db.read((db) => refunds.releaseStaleClaim(db, row, this.deps.now()), sharedContext)
-  }
-
   /* ------------------------------------------------------------------ reading */
 
   async retrieve(id: string, sharedContext: Context = {}): Promise<WithdrawalRow> {
@@ -301,22 +281,14 @@ export class Withdrawals {
   }
 
   private async symbolOf(req: RefundRequest, sharedContext: Context): Promise<string> {
-    const sql =
-      req.source === "deposit"
-        ? { q: "SELECT symbol FROM waas_deposit WHERE id = ? AND deleted_at IS NULL", id: req.deposit_id }
-        : { q: "SELECT symbol FROM waas_crypto_payment WHERE id = ? AND deleted_at IS NULL", id: req.crypto_payment_id }
-    const result = await this.deps.db.read((db) => db.raw<{ rows: Array<{ symbol: string }> }>(sql.q, [sql.id]), sharedContext)
-    const symbol = result.rows[0]?.symbol
-    if (!symbol) throw new MedusaError(MedusaError.Types.NOT_FOUND, `${req.source === "deposit" ? "deposit" : "crypto payment"} ${sql.id} does not exist`)
+    const ref = req.source === "deposit" ? { deposit_id: req.deposit_id } : { crypto_payment_id: req.crypto_payment_id }
+    const symbol = await this.deps.db.read((db) => symbolOfSource(db, ref), sharedContext)
+    if (!symbol) throw new MedusaError(MedusaError.Types.NOT_FOUND, `${req.source === "deposit" ? "deposit" : "crypto payment"} ${Object.values(ref)[0]} does not exist`)
     return symbol
   }
 
   private async rateNow(paymentId: string, sharedContext: Context): Promise<CurrentRate> {
-    const result = await this.deps.db.read(
-      (db) => db.raw<{ rows: Array<{ symbol: string; currency_code: string }> }>("SELECT symbol, currency_code FROM waas_crypto_payment WHERE id = ?", [paymentId]),
-      sharedContext,
-    )
-    const p = result.rows[0]
+    const p = await this.deps.db.read((db) => pricingOfPayment(db, paymentId), sharedContext)
     if (!p) throw new MedusaError(MedusaError.Types.NOT_FOUND, `crypto payment ${paymentId} does not exist`)
     const q = await this.currentRate(p.symbol, p.currency_code)
     return { rate: q.rate, source: q.rate_source, at: q.rate_at }

@@ -100,9 +100,12 @@ export async function runWithdrawalPoll(container: MedusaContainer, opts: { forc
           report.recheck.checked++
           if (await apply(record)) report.recheck.failed++
         }
-        for (const requestId of ids.filter((id) => !known.has(id))) {
-          const [row] = await w.list({ status: ["submitting"] }, 500).then((rows) => rows.filter((r) => r.request_id === requestId))
-          if (!row || Date.now() - new Date(row.updated_at).getTime() < RESUBMIT_AFTER_MS) continue
+        const unknownToWaas = new Set(ids.filter((id) => !known.has(id)))
+        if (unknownToWaas.size === 0) return
+        // sent (or about to be) but absent at the WaaS: re-sent with the same request_id once it is old
+        // enough that no first attempt can still be in flight; a duplicate would be refused (110088) anyway
+        for (const row of await w.list({ status: ["submitting"] }, 500)) {
+          if (!unknownToWaas.has(row.request_id) || Date.now() - new Date(row.updated_at).getTime() < RESUBMIT_AFTER_MS) continue
           await submitWithdrawal(container, row.id)
           report.recheck.resubmitted++
         }
@@ -120,7 +123,7 @@ export async function runWithdrawalPoll(container: MedusaContainer, opts: { forc
     [
       "medusa",
       async () => {
-        for (const session of await w.listSessionsWithRefundsDue(50)) {
+        for (const session of await w.medusaRefunds.sessionsDue(50)) {
           report.medusa.sessions++
           const { errors } = await recordMedusaRefundsWorkflow(container).run({ input: { payment_session_id: session }, throwOnError: false })
           if (errors.length) report.medusa.failed++

@@ -32,7 +32,7 @@ export const recordMedusaRefundStep = createStep(
 )
 
 export async function recordDueRefunds(container: MedusaContainer, session: string): Promise<MedusaRefundReport> {
-  const w = container.resolve<WaasModuleService>(WAAS_MODULE).withdrawals()
+  const refunds = container.resolve<WaasModuleService>(WAAS_MODULE).withdrawals().medusaRefunds
   const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
   const report: MedusaRefundReport = { recorded: 0, pending_claims: 0 }
   const medusaPayment = async () => {
@@ -46,12 +46,12 @@ export async function recordDueRefunds(container: MedusaContainer, session: stri
   for (let round = 0; round < 2; round++) {
     const payment = await medusaPayment()
     const refundIds = new Set((payment.refunds ?? []).map((r) => r.id))
-    const due = await w.listRefundsDue(session)
+    const due = await refunds.due(session)
     const unclaimed = []
     for (const row of due) {
       if (!row.medusa_refund_id) unclaimed.push(row)
-      else if (refundIds.has(row.medusa_refund_id)) report.recorded += (await w.markMedusaRefunded(row)) ? 1 : 0
-      else if (!(await w.releaseStaleClaim(row))) report.pending_claims++
+      else if (refundIds.has(row.medusa_refund_id)) report.recorded += (await refunds.markRecorded(row)) ? 1 : 0
+      else if (!(await refunds.releaseStaleClaim(row))) report.pending_claims++
     }
     if (round === 1 || unclaimed.length === 0) break
     const reasonId = await refundReasonId(payments)
