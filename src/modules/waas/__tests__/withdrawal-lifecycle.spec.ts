@@ -46,8 +46,11 @@ moduleIntegrationTestRunner<WaasModuleService>({
       } as WithdrawRecord
     }
 
-    it("a business error ends the request failed with its code and frees the amount; an unknown outcome keeps it submitting", async () => {
+    it("one sender at a time; a business error ends the request failed with its code and frees the amount; an unknown outcome keeps it submitting", async () => {
       const { payment, row } = await submitting("payses_l_fail", "30")
+      // a second sender (the approval and the poller at once) sends nothing; only a re-drive gets the row
+      expect(await w().beginSubmission(row.id)).toBeNull()
+      expect((await w().beginSubmission(row.id, { redrive: true }))?.withdrawal.status).toBe("submitting")
       const unknown = await w().recordSubmission(row.id, { kind: "unknown", message: "timeout, lookup failed" })
       expect(unknown.withdrawal.status).toBe("submitting")
       const failed = await w().recordSubmission(row.id, { kind: "refused", code: "120402", message: "insufficient" })

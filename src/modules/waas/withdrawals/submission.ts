@@ -23,11 +23,14 @@ export function withdrawInputOf(row: WithdrawalRow): WithdrawInput {
   return { request_id: row.request_id, from_uid: Number(row.from_uid), to_address: wireAddress(row), amount: row.amount, symbol: row.symbol }
 }
 
-/** approved → submitting; a row already submitting is handed back as is (a re-drive after a crash) */
-export async function beginSubmission(trx: Knex.Transaction, id: string, now: Date): Promise<WithdrawalRow | null> {
-  const row = await lockWithdrawal(trx, id)
+/**
+ * approved → submitting. A row already submitting is handed back only for a re-drive (the poller, once
+ * the WaaS has shown no record of it for a while); otherwise a second caller (the approval and the poller
+ * at once) gets null and sends nothing.
+ */
+export async function beginSubmission(trx: Knex.Transaction, row: WithdrawalRow | null, redrive: boolean, now: Date): Promise<WithdrawalRow | null> {
   if (!row) return null
-  if (row.status === "submitting") return row
+  if (row.status === "submitting") return redrive ? row : null
   if (row.status !== "approved") return null
   return moveWithdrawal(trx, row, "submitting", {}, { action: "submission_started", source: "workflow", actor: null, detail: withdrawInputOf(row) as never }, now)
 }

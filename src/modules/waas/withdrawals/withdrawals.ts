@@ -165,10 +165,12 @@ export class Withdrawals {
   /* ------------------------------------------------------------------ submission (the workflow's steps) */
 
   /** approved → submitting, committed; the row to send, or null when there is nothing to send */
-  async beginSubmission(id: string, sharedContext: Context = {}): Promise<WithdrawalChangeResult | null> {
-    const before = (await this.retrieve(id, sharedContext)).status
-    const row = await this.deps.db.transaction((trx) => beginSubmission(trx, id, this.deps.now()), sharedContext)
-    return row ? changed(before, row) : null
+  async beginSubmission(id: string, opts: { redrive?: boolean } = {}, sharedContext: Context = {}): Promise<WithdrawalChangeResult | null> {
+    return this.deps.db.transaction(async (trx) => {
+      const locked = await lockWithdrawal(trx, id)
+      const row = await beginSubmission(trx, locked, opts.redrive ?? false, this.deps.now())
+      return row && locked ? changed(locked.status, row) : null
+    }, sharedContext)
   }
 
   /** the WaaS call itself, outside any transaction; never throws for a WaaS answer */
@@ -262,7 +264,8 @@ export class Withdrawals {
     sharedContext: Context,
   ): Promise<WithdrawalChangeResult> {
     return this.deps.db.transaction(async (trx) => {
-      const before = (await findWithdrawal(trx, id))?.status ?? null
+      // locked first, so `before` is the status this change really starts from (events are derived from it)
+      const before = (await lockWithdrawal(trx, id))?.status ?? null
       return changed(before, await fn(trx, this.deps.now()))
     }, sharedContext)
   }

@@ -106,7 +106,7 @@ export async function runWithdrawalPoll(container: MedusaContainer, opts: { forc
         // enough that no first attempt can still be in flight; a duplicate would be refused (110088) anyway
         for (const row of await w.list({ status: ["submitting"] }, 500)) {
           if (!unknownToWaas.has(row.request_id) || Date.now() - new Date(row.updated_at).getTime() < RESUBMIT_AFTER_MS) continue
-          await submitWithdrawal(container, row.id)
+          await submitWithdrawal(container, row.id, { redrive: true })
           report.recheck.resubmitted++
         }
       },

@@ -11,10 +11,10 @@ import { workflowErrors } from "./errors"
 export async function submitWithdrawal(
   container: MedusaContainer,
   withdrawalId: string,
-  opts: { settleDelayMs?: number } = {},
+  opts: { settleDelayMs?: number; redrive?: boolean } = {},
 ): Promise<SubmitWaasWithdrawalResult> {
   const { result, errors } = await submitWaasWithdrawalWorkflow(container).run({
-    input: { withdrawal_id: withdrawalId, settle_delay_ms: opts.settleDelayMs },
+    input: { withdrawal_id: withdrawalId, settle_delay_ms: opts.settleDelayMs, redrive: opts.redrive },
     throwOnError: false,
   })
   if (errors.length > 0) throw new Error(`submitting withdrawal ${withdrawalId} failed: ${workflowErrors(errors)}`)

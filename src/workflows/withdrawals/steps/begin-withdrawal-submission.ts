@@ -11,8 +11,8 @@ import type { WithdrawalChangeResult } from "../../../modules/waas/withdrawals/w
  */
 export const beginWithdrawalSubmissionStep = createStep(
   { name: "waas-begin-withdrawal-submission", noCompensation: true },
-  async (input: { withdrawal_id: string }, { container }) => {
+  async (input: { withdrawal_id: string; redrive?: boolean }, { container }) => {
     const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
-    return new StepResponse<WithdrawalChangeResult | null>(await waas.withdrawals().beginSubmission(input.withdrawal_id))
+    return new StepResponse<WithdrawalChangeResult | null>(await waas.withdrawals().beginSubmission(input.withdrawal_id, { redrive: input.redrive }))
   },
 )

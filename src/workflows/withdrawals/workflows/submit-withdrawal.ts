@@ -16,12 +16,12 @@ export interface SubmitWaasWithdrawalResult {
 /**
  * Sends one approved withdrawal to the WaaS: lock and move it to `submitting` (committed), call
  * `withdraw` through submitWithdrawalSafely with its stored request_id, record the answer, announce.
- * Safe to run again for a row left `submitting` (a crash, an unknown outcome): the same request_id is
- * looked up or answered 110088, never paid twice.
+ * With `redrive` it also re-sends a row left `submitting` (a crash, an unknown outcome): the same
+ * request_id is looked up or answered 110088, never paid twice.
  */
 export const submitWaasWithdrawalWorkflow = createWorkflow(
   submitWaasWithdrawalWorkflowId,
-  (input: WorkflowData<{ withdrawal_id: string; settle_delay_ms?: number }>) => {
+  (input: WorkflowData<{ withdrawal_id: string; redrive?: boolean; settle_delay_ms?: number }>) => {
     const begun = beginWithdrawalSubmissionStep(input)
     const outcome = sendWithdrawalStep(transform({ begun, input }, ({ begun, input }) => ({ begun, settle_delay_ms: input.settle_delay_ms })))
     const recorded = recordWithdrawalSubmissionStep(transform({ input, outcome }, ({ input, outcome }) => ({ withdrawal_id: input.withdrawal_id, outcome })))

@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys, MedusaError } from "@medusajs/framework/util
 import { z } from "@medusajs/framework/zod"
 import { WAAS_MODULE } from "../../../../../../modules/waas"
 import type WaasModuleService from "../../../../../../modules/waas/service"
+import { submitWithdrawal } from "../../../../../../workflows/withdrawals/runners/run-withdrawal-submission"
 import { announce } from "../../../../../admin/waas/withdrawals/withdrawal-view"
 
 const Params = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, "id must be a refund id") })
@@ -46,7 +47,9 @@ export async function POST(req: AuthenticatedMedusaRequest, res: MedusaResponse)
   }
   const change = await w.setDestinationAsShopper(id, destination, proof)
   await announce(req.scope, change)
-  const r = change.withdrawal
+  // withdrawals.approvals = 0: the address was the last thing the refund waited for
+  if (change.withdrawal.status === "approved") await submitWithdrawal(req.scope, id)
+  const r = await w.retrieve(id)
   res.json({
     refund: { id: r.id, status: r.status, symbol: r.symbol, amount: r.receive_amount ?? r.refund_amount, to_address: r.to_address, memo: r.memo },
   })
