@@ -207,7 +207,12 @@ medusaIntegrationTestRunner({
       expect(Number(order.summary.refunded_total)).toBe(Number(total))
       expect(Number(order.payment_collections[0].refunded_amount)).toBe(Number(total))
 
-      expect(events.filter((e) => e.data.id === requested.id).map((e) => e.name)).toEqual([
+      // announced last, after the refund was recorded
+      const announced = await waitFor("the completion to be announced", () => {
+        const names = events.filter((e) => e.data.id === requested.id).map((e) => e.name)
+        return names.includes("waas.withdrawal.completed") ? names : null
+      })
+      expect(announced).toEqual([
         "waas.withdrawal.requested",
         "waas.withdrawal.approved",
         "waas.withdrawal.submitted",
@@ -331,16 +336,29 @@ medusaIntegrationTestRunner({
       await approve(lost.id)
       sim().control.setFaults({ notify: { drop: {} } })
       sim().control.setWithdrawalOutcome(lost.request_id, 5)
+      // the WaaS sends its first attempt a second later: wait until that one is lost too
+      const lostWaasId = simWithdrawals(lost.request_id)[0].id
+      const dropped = await waitFor("the first withdraw callback, dropped", () =>
+        sim().control.deliveries().find((d) => d.side === "withdraw" && d.recordId === lostWaasId && d.dropped),
+      )
       const report = await runWithdrawalPoll(container(), { force: true })
       expect(report.errors).toEqual([])
       expect((await withdrawal(lost.id)).withdrawal).toMatchObject({ status: "completed", medusa_refunded_at: expect.any(String) })
       expect((await medusaRefunds(sessionId)).refunds).toHaveLength(1)
-
+      // the WaaS's retry arrives after the poller finished: it records nothing more
       sim().control.clearFaults()
+      await sim().control.redeliver(dropped.notificationId)
+      await withdrawInboxSettled(db())
+      expect((await medusaRefunds(sessionId)).refunds).toHaveLength(1)
+
       const repeated = await requestRefund({ order_id: orderId, fiat_amount: "9" })
       await approve(repeated.id)
       sim().control.setFaults({ notify: { duplicate: { times: 1, copies: 5 } } })
       sim().control.setWithdrawalOutcome(repeated.request_id, 5)
+      const repeatedWaasId = simWithdrawals(repeated.request_id)[0].id
+      await waitFor("five copies of the withdraw callback, each answered SUCCESS", () =>
+        sim().control.deliveries().filter((d) => d.side === "withdraw" && d.recordId === repeatedWaasId && d.acknowledged).length === 5,
+      )
       await refundRecorded(repeated.id)
       await withdrawInboxSettled(db())
       // and a poll on top changes nothing
@@ -348,9 +366,9 @@ medusaIntegrationTestRunner({
       const { refunds } = await medusaRefunds(sessionId)
       expect(refunds.map((x) => Number(x.amount)).sort()).toEqual([8, 9])
       const [inbox] = await rows<{ received_count: number }>(db(), `SELECT received_count FROM waas_callback_inbox WHERE side = 'withdraw' AND waas_id = ?`, [
-        String(simWithdrawals(repeated.request_id)[0].id),
+        String(repeatedWaasId),
       ])
-      expect(Number(inbox.received_count)).toBeGreaterThanOrEqual(5)
+      expect(Number(inbox.received_count)).toBe(5)
     })
 
     it("each WaaS business error ends the request failed with its code and the refundable amount restored", async () => {
