@@ -276,7 +276,7 @@ export default class WaasModuleService extends MedusaService({
   }
 
   /** Refunds as WaaS withdrawals (withdrawals/): one accessor, the domain's methods behind it, keeps this facade small. */
-  withdrawals(): Withdrawals { return this.withdrawals_ } // prettier-ignore
+  withdrawals(): Withdrawals { return this.withdrawals_ }
 
   /* ------------------------------------------------------------------ database access for the domains */
 
