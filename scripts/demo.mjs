@@ -1,10 +1,12 @@
 #!/usr/bin/env node
-// `npm run demo [-- --once]`: a whole crypto checkout on this machine, from a fresh clone.
+// `npm run demo [-- --once]`: a whole crypto checkout and a refund on this machine, from a fresh clone.
 // Postgres (embedded by default), the WaaS simulator, a Medusa store with the plugin loaded from
 // src/, a seeded catalogue and address pool, then a storefront checkout over HTTP, and the order paid
-// through the simulator (a transfer, its confirmations, the WaaS's callback answered SUCCESS). The store
-// and its admin keep running until Ctrl-C; with --once the demo exits after the payment, status 0 only
-// when every step succeeded, i.e. when the order ended paid. Only Node built-ins are imported before dependencies exist.
+// through the simulator (a transfer, its confirmations, the WaaS's callback answered SUCCESS), then part of
+// it refunded (requested by one admin, approved by another, the WaaS's second confirmation answered, the
+// withdrawal paid, the refund recorded on the Medusa order). The store and its admin keep running until
+// Ctrl-C; with --once the demo exits after the refund, status 0 only when every step succeeded, i.e. when
+// the order ended paid and the refund was recorded. Only Node built-ins are imported before dependencies exist.
 import { spawnSync } from "node:child_process"
 import { mkdirSync } from "node:fs"
 import { dirname, join, resolve } from "node:path"
@@ -14,7 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const once = process.argv.includes("--once")
 const t0 = Date.now()
 
-console.log(`medusa-plugin-waas demo${once ? " (--once: exit once the order is paid)" : ""}`)
+console.log(`medusa-plugin-waas demo${once ? " (--once: exit once the order is paid and part of it refunded)" : ""}`)
 console.log("\n▶ [0] dependencies: install node_modules when they are missing")
 const deps = spawnSync(process.execPath, [join(root, "scripts", "ensure-deps.mjs")], { cwd: root, stdio: "inherit" })
 if (deps.status !== 0) {

@@ -17,6 +17,9 @@ const Env = z.object({
   DEMO_SEED_OUT: z.string().min(1),
   DEMO_ADMIN_EMAIL: z.string().email(),
   DEMO_ADMIN_PASSWORD: z.string().min(12),
+  /** a second admin: refunds need an approver other than their requester */
+  DEMO_APPROVER_EMAIL: z.string().email().optional(),
+  DEMO_APPROVER_PASSWORD: z.string().min(12).optional(),
 })
 
 export default async function seedDemo({ container }: ExecArgs): Promise<void> {
@@ -26,13 +29,15 @@ export default async function seedDemo({ container }: ExecArgs): Promise<void> {
 
   // What `medusa user` does: an emailpass identity, then the user bound to it.
   const auth = container.resolve(Modules.AUTH)
-  const { authIdentity, error } = await auth.register("emailpass", {
-    body: { email: env.DEMO_ADMIN_EMAIL, password: env.DEMO_ADMIN_PASSWORD },
-  })
-  if (error || !authIdentity) throw new Error(`could not register the admin identity: ${error ?? "no identity"}`)
-  await createUserAccountWorkflow(container).run({
-    input: { authIdentityId: authIdentity.id, userData: { email: env.DEMO_ADMIN_EMAIL } },
-  })
+  const admins = [{ email: env.DEMO_ADMIN_EMAIL, password: env.DEMO_ADMIN_PASSWORD }]
+  if (env.DEMO_APPROVER_EMAIL && env.DEMO_APPROVER_PASSWORD) admins.push({ email: env.DEMO_APPROVER_EMAIL, password: env.DEMO_APPROVER_PASSWORD })
+  for (const admin of admins) {
+    const { authIdentity, error } = await auth.register("emailpass", { body: admin })
+    if (error || !authIdentity) throw new Error(`could not register the admin identity ${admin.email}: ${error ?? "no identity"}`)
+    await createUserAccountWorkflow(container).run({
+      input: { authIdentityId: authIdentity.id, userData: { email: admin.email } },
+    })
+  }
 
   // the scheduled job would fill the pool within 5 minutes; the demo runs it now instead of waiting
   const refill = await refillAddressPoolJob(container)

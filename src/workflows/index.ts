@@ -1,2 +1,3 @@
 /** `medusa-plugin-waas/workflows`: the plugin's workflows, for stores that compose them into their own. */
 export * from "./deposits"
+export * from "./withdrawals"

@@ -1,6 +1,7 @@
 import { z } from "zod"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
+import { WithdrawalOptionsSchema } from "./withdrawals/withdrawal-options"
 
 /**
  * The plugin options (the `options` of the plugin entry in the store's medusa-config), parsed once at boot.
@@ -184,6 +185,8 @@ const OptionsObject = z.object({
   liveFetchBudgetPerMinute: wholeNumber(0, 1_000).default(5),
   /** the zone of the WaaS's formatted callback times (protocol §4.2: probably UTC+8) */
   callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
+  /** refunds as WaaS withdrawals: payer, approvals, fee bearer (withdrawals/withdrawal-options.ts) */
+  withdrawals: WithdrawalOptionsSchema,
 })
 
 function canLoad(load: () => unknown): boolean {

@@ -171,11 +171,33 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
     return { data: input.data }
   }
 
-  async refundPayment(_input: RefundPaymentInput): Promise<RefundPaymentOutput> {
-    throw new MedusaError(
-      MedusaError.Types.NOT_ALLOWED,
-      "medusa-plugin-waas: crypto refunds are on-chain withdrawals and go through the plugin's withdrawal flow, not the payment refund button",
-    )
+  /**
+   * Crypto refunds are WaaS withdrawals (the plugin's refund flow: request, second admin, WaaS, then this).
+   * A refund succeeds here only by claiming a COMPLETED withdrawal of this payment that Medusa has not
+   * recorded yet, with the same fiat amount (the Refund id is written onto it, once); anything else throws,
+   * so Medusa deletes its Refund row again and no refund exists while no coins have moved.
+   */
+  async refundPayment(input: RefundPaymentInput): Promise<RefundPaymentOutput> {
+    const refundId = input.context?.idempotency_key
+    // the Payment's data, bound to its session like every call that names a session through data
+    const resolved = readSessionData(input.data).session_id && refundId
+      ? await this.resolve("refundPayment", input, { medusaNamesSession: false })
+      : null
+    const session_id = resolved?.kind === "payment" ? resolved.sessionId : undefined
+    const claimed =
+      session_id && refundId
+        ? await this.waas()
+            .withdrawals()
+            .medusaRefunds.claim({ payment_session_id: session_id, amount: MathBN.convert(input.amount).toFixed(), refund_id: refundId })
+        : null
+    if (!claimed) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        "medusa-plugin-waas: crypto refunds are on-chain withdrawals and go through the plugin's withdrawal flow " +
+          "(POST /admin/waas/withdrawals, approved by a second admin); Medusa records the refund once the coins have left",
+      )
+    }
+    return { data: input.data }
   }
 
   /** The WaaS calls back on the plugin's own routes (/hooks/waas/…), never on /hooks/payment/waas_waas. */

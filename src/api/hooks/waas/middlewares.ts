@@ -10,4 +10,9 @@ export const hooksWaasMiddlewares: MiddlewareRoute[] = [
     matcher: "/hooks/waas/notify",
     bodyParser: { preserveRawBody: true },
   },
+  {
+    method: ["POST"],
+    matcher: "/hooks/waas/withdraw-confirm",
+    bodyParser: { preserveRawBody: true },
+  },
 ]

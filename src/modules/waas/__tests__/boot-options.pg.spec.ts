@@ -41,6 +41,7 @@ describe("booting the waas module with plugin options", () => {
     ["coins[1].decimals", (o: ReturnType<typeof testOptions>) => ({ ...o, coins: o.coins.map((c, i) => (i === 1 ? { ...c, decimals: 99 } : c)) })],
     ["waasHost", (o: ReturnType<typeof testOptions>) => ({ ...o, waasHost: "not a url" })],
     ["merchantPrivateKey", (o: ReturnType<typeof testOptions>) => ({ ...o, merchantPrivateKey: "not-a-key" })],
+    ["withdrawals.feeBearer", (o: ReturnType<typeof testOptions>) => ({ ...o, withdrawals: { feeBearer: "nobody" } })],
   ])("refuses to boot when %s is bad, naming it and leaking no secret", (option, mutate) => {
     const good = testOptions()
     const r = boot(mutate(good))
@@ -48,5 +49,13 @@ describe("booting the waas module with plugin options", () => {
     expect(r.stdout).not.toContain("booted:")
     expect(r.stderr).toContain(`medusa-plugin-waas: invalid option "${option}"`)
     expect(r.stderr).not.toContain(good.merchantPrivateKey)
+  })
+
+  it("warns at boot when refunds need no approval, and only then", () => {
+    const unreviewed = boot({ ...testOptions(), withdrawals: { approvals: 0 } })
+    expect(unreviewed.status).toBe(0)
+    expect(`${unreviewed.stdout}${unreviewed.stderr}`).toContain("refunds leave without a second pair of eyes")
+    const reviewed = boot(testOptions())
+    expect(`${reviewed.stdout}${reviewed.stderr}`).not.toContain("second pair of eyes")
   })
 })

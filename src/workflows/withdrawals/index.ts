@@ -1,0 +1,8 @@
+export * from "./workflows/submit-withdrawal"
+export * from "./workflows/process-withdrawal"
+export * from "./workflows/process-withdrawal-callback"
+export * from "./workflows/record-medusa-refunds"
+export { submitWithdrawal } from "./runners/run-withdrawal-submission"
+export { processRecordedWithdrawalCallback } from "./runners/run-withdrawal-callback"
+export { runWithdrawalPoll } from "./runners/run-withdrawal-poll"
+export type { WithdrawalPollReport } from "./runners/run-withdrawal-poll"
