@@ -1,11 +1,13 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import type { CoinData } from "../../../protocol"
 import type { ModuleDeps } from "../module-context"
+import { checkAddressEncoding, type AddressNetwork } from "./address-codecs"
 
 /**
  * Where a refund goes. The WaaS wants memo coins' destinations as `address_memo` (protocol §4.4); the
  * address must match the coin's `address_regex` from getCoinList, when the WaaS gives one, and the memo its
- * `address_tag_regex`. Every refusal is an INVALID_DATA (HTTP 400) naming what to fix.
+ * `address_tag_regex`. Before that, the address is checked against its network's own encoding (EIP-55, Bitcoin
+ * base58check and bech32/bech32m, Tron base58check: `address-codecs.ts`) when the coin is configured. Every refusal is an INVALID_DATA (HTTP 400) naming what to fix.
  */
 
 /** what getCoinList says about withdrawing a coin; fields absent when the WaaS gave none */
@@ -69,8 +71,8 @@ export interface Destination {
 
 const invalid = (message: string) => new MedusaError(MedusaError.Types.INVALID_DATA, message)
 
-/** Checks a destination for a coin; returns it trimmed. */
-export function checkDestination(symbol: string, input: Destination, rules: CoinRules | null): Destination {
+/** Checks a destination for a coin (configured as `coin`, when it is); returns it trimmed. */
+export function checkDestination(symbol: string, input: Destination, rules: CoinRules | null, coin: AddressNetwork | null = null): Destination {
   const address = input.address.trim()
   const memo = input.memo?.trim() || null
   if (address.length === 0 || address.length > 200 || /\s/.test(address)) {
@@ -82,6 +84,7 @@ export function checkDestination(symbol: string, input: Destination, rules: Coin
     if (rules?.tagRegex && !rules.tagRegex.test(memo)) throw invalid(`the memo does not have the form the WaaS expects for ${symbol}`)
   }
   if (memo !== null && address.includes("_")) throw invalid("an address with a memo cannot contain an underscore (the WaaS joins them with one)")
+  if (coin) checkAddressEncoding(address, coin)
   if (rules?.addressRegex && !rules.addressRegex.test(address)) {
     throw invalid(`"${address}" is not a ${symbol} address the WaaS accepts (it does not match the coin's address format)`)
   }

@@ -75,7 +75,7 @@ export class Withdrawals {
     const req = { ...input, crypto_payment_id: paymentId, destination: input.destination ?? null } as RefundRequest
     const symbol = await this.symbolOf(req, sharedContext)
     const rules = await this.rules.rulesFor(symbol)
-    if (req.destination) req.destination = checkDestination(symbol, req.destination, rules)
+    if (req.destination) req.destination = checkDestination(symbol, req.destination, rules, this.coins.find(symbol) ?? null)
     const rate = "rate_basis" in req && req.rate_basis === "current" ? await this.rateNow(req.crypto_payment_id, sharedContext) : null
     const serviceFee = this.options.serviceFees[symbol] ?? rules?.withdrawFee ?? null
     const row = await this.deps.db.transaction(async (trx) => {
@@ -120,7 +120,7 @@ export class Withdrawals {
     sharedContext: Context = {},
   ): Promise<WithdrawalChangeResult> {
     const current = await this.retrieve(id, sharedContext)
-    const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol))
+    const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol), this.coins.find(current.symbol) ?? null)
     return this.change(id, (trx, now) => setWithdrawalDestination(trx, id, checked, by, now), sharedContext)
   }
 
@@ -143,7 +143,7 @@ export class Withdrawals {
     if ("token" in proof && !tokenMatches(current, proof.token, this.deps.now())) {
       throw new MedusaError(MedusaError.Types.UNAUTHORIZED, "this refund link is not valid (used, replaced or expired): ask the store for a new one")
     }
-    const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol))
+    const checked = checkDestination(current.symbol, destination, await this.rules.rulesFor(current.symbol), this.coins.find(current.symbol) ?? null)
     const actor = "token" in proof ? null : proof.customer_id
     return this.change(
       id,
