@@ -18,7 +18,8 @@ const ReconMedusaFact = model
       /** fiat, main unit, as a decimal string */
       amount: model.text().nullable(),
       currency_code: model.text().nullable(),
-      captured_at: model.dateTime().nullable(),
+      /** a payment: when Medusa captured it; a refund: when Medusa recorded it */
+      recorded_at: model.dateTime().nullable(),
     },
   )
   .indexes([{ name: "IDX_waas_recon_medusa_fact_run", on: ["run_id", "crypto_payment_id"] }])

@@ -1,6 +1,6 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
-export class Migration20261201230516 extends Migration {
+export class Migration20261201230733 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table if exists "waas_recon_run" drop constraint if exists "waas_recon_run_day_attempt_unique";`);
@@ -18,7 +18,7 @@ export class Migration20261201230516 extends Migration {
     this.addSql(`CREATE UNIQUE INDEX IF NOT EXISTS "IDX_waas_recon_break_run_type_kind_key_unique" ON "waas_recon_break" ("run_id", "type", "kind", "match_key") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_recon_break_run_status" ON "waas_recon_break" ("run_id", "status") WHERE deleted_at IS NULL;`);
 
-    this.addSql(`create table if not exists "waas_recon_medusa_fact" ("id" text not null, "run_id" text not null, "fact" text check ("fact" in ('payment', 'refund')) not null, "crypto_payment_id" text not null, "medusa_payment_id" text null, "refund_id" text null, "amount" text null, "currency_code" text null, "captured_at" timestamptz null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "waas_recon_medusa_fact_pkey" primary key ("id"));`);
+    this.addSql(`create table if not exists "waas_recon_medusa_fact" ("id" text not null, "run_id" text not null, "fact" text check ("fact" in ('payment', 'refund')) not null, "crypto_payment_id" text not null, "medusa_payment_id" text null, "refund_id" text null, "amount" text null, "currency_code" text null, "recorded_at" timestamptz null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "waas_recon_medusa_fact_pkey" primary key ("id"));`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_recon_medusa_fact_deleted_at" ON "waas_recon_medusa_fact" ("deleted_at") WHERE deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_recon_medusa_fact_run" ON "waas_recon_medusa_fact" ("run_id", "crypto_payment_id") WHERE deleted_at IS NULL;`);
 
