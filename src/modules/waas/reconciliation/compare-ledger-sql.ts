@@ -46,7 +46,7 @@ export async function compareDeposits(db: Knex, b: { run: string; day: string; s
          LEFT JOIN dup ON dup.waas_id = m.waas_id AND dup.n > 1),
      bad AS (SELECT * FROM pairs WHERE f_missing_l OR f_missing_m OR f_amount OR f_status OR f_symbol OR f_address OR f_dup)
      ${INSERT}
-     SELECT ${BREAK_ID}, :run, :day, t.type, 'deposit', COALESCE(bad.m_id, bad.l_waas_id), COALESCE(bad.m_symbol, bad.l_symbol),
+     SELECT ${BREAK_ID}, :run::text, :day::text, t.type, 'deposit', COALESCE(bad.m_id, bad.l_waas_id), COALESCE(bad.m_symbol, bad.l_symbol),
             COALESCE(bad.m_id, bad.l_waas_id), bad.l_id, cp.order_id,
             CASE WHEN bad.m_id IS NULL THEN NULL ELSE jsonb_build_object('amount', bad.m_amount, 'status', bad.m_status,
               'symbol', bad.m_symbol, 'address_to', bad.m_address, 'txid', bad.m_txid, 'created_at', bad.m_created,
@@ -97,7 +97,7 @@ export async function compareWithdrawals(db: Knex, b: { run: string; day: string
          LEFT JOIN dup ON dup.waas_id = mw.waas_id AND dup.n > 1),
      bad AS (SELECT * FROM pairs WHERE f_missing_l OR f_missing_m OR f_amount OR f_status OR f_symbol OR f_address OR f_fee OR f_dup)
      ${INSERT}
-     SELECT ${BREAK_ID}, :run, :day, t.type, 'withdrawal', COALESCE(bad.m_id, bad.l_waas_id), COALESCE(bad.m_symbol, bad.l_symbol),
+     SELECT ${BREAK_ID}, :run::text, :day::text, t.type, 'withdrawal', COALESCE(bad.m_id, bad.l_waas_id), COALESCE(bad.m_symbol, bad.l_symbol),
             COALESCE(bad.m_id, bad.l_waas_id), bad.l_id, bad.order_id,
             CASE WHEN bad.m_id IS NULL THEN NULL ELSE jsonb_build_object('amount', bad.m_amount, 'status', bad.m_status,
               'withdraw_type', bad.m_type, 'request_id', bad.m_request_id, 'symbol', bad.m_symbol, 'address_to', bad.m_address,

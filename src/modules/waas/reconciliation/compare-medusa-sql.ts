@@ -48,7 +48,7 @@ export async function insertMedusaFacts(db: Knex, run: string, facts: readonly M
   await db.raw(
     `INSERT INTO waas_recon_medusa_fact (id, run_id, fact, crypto_payment_id, medusa_payment_id, refund_id, amount, currency_code,
         recorded_at, created_at, updated_at)
-     SELECT 'wrmf_' || replace(gen_random_uuid()::text, '-', ''), ?, f.fact, f.crypto_payment_id, f.medusa_payment_id, f.refund_id,
+     SELECT 'wrmf_' || replace(gen_random_uuid()::text, '-', ''), ?::text, f.fact, f.crypto_payment_id, f.medusa_payment_id, f.refund_id,
             f.amount, f.currency_code, f.recorded_at::timestamptz, now(), now()
        FROM jsonb_to_recordset(?::jsonb) AS f(fact text, crypto_payment_id text, medusa_payment_id text, refund_id text,
             amount text, currency_code text, recorded_at text)`,
@@ -74,7 +74,7 @@ export async function compareMedusa(db: Knex, b: { run: string; day: string; s: 
                 AND (fp.amount IS NULL OR fp.amount::numeric <> cp.fiat_amount)) AS f_amount
          FROM fp JOIN waas_crypto_payment cp ON cp.id = fp.crypto_payment_id)
      ${INSERT}
-     SELECT ${BREAK_ID}, :run, :day, t.type, 'payment', p.id, p.symbol, NULL, p.id, p.order_id,
+     SELECT ${BREAK_ID}, :run::text, :day::text, t.type, 'payment', p.id, p.symbol, NULL, p.id, p.order_id,
             jsonb_build_object('status', p.status, 'amount_received', p.amount_received, 'fiat_amount', p.fiat_amount::text,
               'currency_code', p.currency_code),
             jsonb_build_object('payment_id', p.medusa_payment_id, 'captured_at', p.recorded_at, 'captured_amount', p.medusa_amount,
@@ -91,7 +91,7 @@ export async function compareMedusa(db: Knex, b: { run: string; day: string; s: 
     `WITH ${MIRROR_WITHDRAWALS}, ${LEDGER_WITHDRAWALS},
      fr AS (SELECT * FROM waas_recon_medusa_fact WHERE run_id = :run AND fact = 'refund')
      ${INSERT}
-     SELECT ${BREAK_ID}, :run, :day, 'withdrawal_without_refund', 'withdrawal', lw.waas_withdrawal_id, lw.symbol, lw.waas_withdrawal_id,
+     SELECT ${BREAK_ID}, :run::text, :day::text, 'withdrawal_without_refund', 'withdrawal', lw.waas_withdrawal_id, lw.symbol, lw.waas_withdrawal_id,
             lw.id, lw.order_id,
             jsonb_build_object('status', lw.status, 'amount', lw.amount, 'fiat_amount', lw.fiat_amount, 'currency_code', lw.currency_code,
               'medusa_refund_id', lw.medusa_refund_id, 'crypto_payment_id', lw.crypto_payment_id),
@@ -101,7 +101,7 @@ export async function compareMedusa(db: Knex, b: { run: string; day: string; s: 
       WHERE lw.status = 'completed' AND lw.source = 'payment'
         AND (lw.medusa_refund_id IS NULL OR NOT EXISTS (SELECT 1 FROM fr WHERE fr.refund_id = lw.medusa_refund_id))
      UNION ALL
-     SELECT ${BREAK_ID}, :run, :day, 'refund_without_withdrawal', 'payment', fr.refund_id, cp.symbol, NULL, cp.id, cp.order_id,
+     SELECT ${BREAK_ID}, :run::text, :day::text, 'refund_without_withdrawal', 'payment', fr.refund_id, cp.symbol, NULL, cp.id, cp.order_id,
             jsonb_build_object('withdrawal_id', NULL, 'crypto_payment_id', cp.id),
             jsonb_build_object('refund_id', fr.refund_id, 'payment_id', fr.medusa_payment_id, 'amount', fr.amount,
               'currency_code', fr.currency_code, 'created_at', fr.recorded_at),

@@ -65,7 +65,7 @@ export const ledgerWithdrawalClass = (status: string) =>
   `(CASE WHEN ${status} = 'completed' THEN 'success' WHEN ${status} IN ('failed', 'canceled', 'rejected') THEN 'failed' ELSE 'pending' END)`
 
 /** a stored decimal string as numeric, null when it is not one (a parked record keeps the WaaS's text as received) */
-export const num = (col: string) => `(CASE WHEN ${col} ~ '^[0-9]+(\\.[0-9]+)?$' THEN ${col}::numeric END)`
+export const num = (col: string) => `(CASE WHEN ${col} ~ '^[0-9]+(\\.[0-9]+){0,1}$' THEN ${col}::numeric END)`
 
 /** two decimal strings differ as numbers ("1.50" equals "1.5"); text that is not a decimal differs from everything */
 export const amountsDiffer = (a: string, b: string) =>

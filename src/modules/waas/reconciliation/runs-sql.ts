@@ -63,7 +63,7 @@ export async function createRun(
         progress, created_at, updated_at)
      SELECT 'wrrun_' || replace(gen_random_uuid()::text, '-', ''), :day,
             COALESCE((SELECT max(attempt) FROM ${RUN_TABLE} WHERE day = :day AND deleted_at IS NULL), 0) + 1,
-            :zone, :s, :e, 'running', :trigger, :requested_by, :now, :progress::jsonb, now(), now()
+            :zone::text, :s::timestamptz, :e::timestamptz, 'running', :trigger::text, :requested_by::text, :now::timestamptz, :progress::jsonb, now(), now()
      RETURNING ${COLUMNS}`,
     { day: r.day, zone: r.zone, s: w.s, e: w.e, trigger: r.trigger, requested_by: r.requestedBy, now: r.now, progress: JSON.stringify(initialProgress()) },
   )
@@ -149,7 +149,7 @@ export async function dueDays(db: Knex, first: string, last: string, limit: numb
   const r = await db.raw<{ rows: Array<{ day: string }> }>(
     `WITH days AS (SELECT to_char(d, 'YYYY-MM-DD') AS day FROM generate_series(:first::date, :last::date, interval '1 day') AS d),
      latest AS (SELECT DISTINCT ON (day) day, status, break_counts FROM ${RUN_TABLE}
-                 WHERE day >= :first AND day <= :last AND deleted_at IS NULL ORDER BY day, attempt DESC),
+                 WHERE day >= :first AND day <= :last AND deleted_at IS NULL ORDER BY day, attempt DESC)
      SELECT days.day FROM days LEFT JOIN latest ON latest.day = days.day
       WHERE latest.day IS NULL OR latest.status = 'failed'
          OR (latest.status = 'breaks' AND (latest.break_counts ->> 'total')::int > 0

@@ -14,7 +14,8 @@ import { reportProgress } from "../steps/run-progress"
  *                                  alike) goes through the deposit workflow exactly as a polled one does: pulled
  *                                  by id, applied once, the Medusa payment captured, the events announced;
  *   credited_not_captured          the Medusa capture is re-driven (the same workflow the poller re-drives).
- * A break is marked healed, with what was done, only when the workflow went through.
+ * A break is marked healed, with what was done, only when the workflow went through. A deposit the WaaS reports
+ * twice for one transaction (a `duplicate` break) is not healed: crediting it would pay the order twice.
  */
 export async function healBreaks(container: MedusaContainer, run: RunRow): Promise<{ healed: number; failed: number }> {
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
@@ -25,12 +26,22 @@ export async function healBreaks(container: MedusaContainer, run: RunRow): Promi
   await reportProgress(container, recon, run, progress, true)
   let healed = 0
   let failed = 0
+  // a record the WaaS holds twice for one chain transaction is never credited by the reconciliation: an admin decides
+  const duplicates = new Set<string>()
+  for (let after = ""; ; ) {
+    const page = await recon.breaksAfter(run.id, after, 500)
+    for (const b of page) if (b.type === "duplicate" && b.waas_id) duplicates.add(`${b.kind}:${b.waas_id}`)
+    if (page.length < 500) break
+    after = page[page.length - 1].id
+  }
   for (let after = ""; ; ) {
     const page = await recon.breaksAfter(run.id, after, 100, ["open"])
     for (const b of page) {
       let action: string | null = null
       try {
-        if (b.type === "missing_in_ledger" && b.kind === "deposit" && b.waas_id) action = await healDeposit(container, waas, b.waas_id)
+        if (b.type === "missing_in_ledger" && b.kind === "deposit" && b.waas_id && !duplicates.has(`deposit:${b.waas_id}`)) {
+          action = await healDeposit(container, waas, b.waas_id)
+        }
         else if (b.type === "credited_not_captured" && b.ledger_id) action = await healCapture(container, b.ledger_id)
         else continue
       } catch (e) {

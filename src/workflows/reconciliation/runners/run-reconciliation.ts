@@ -105,8 +105,12 @@ async function executeRun(container: MedusaContainer, run: RunRow, signal: Abort
 
 /** a run's failure in words, naming the WaaS when it was the WaaS (a transport error or a business code) */
 function failureText(e: unknown): string {
-  const err = e as { name?: string; message?: string; code?: unknown } | null
-  const message = err?.message ?? String(e)
+  const err = e as { name?: string; message?: string; code?: unknown; routine?: unknown } | null
+  let message = err?.message ?? String(e)
+  // a database error's message starts with the whole statement (knex): keep what Postgres said
+  if (typeof err?.routine === "string" || (typeof err?.code === "string" && /^[0-9A-Z]{5}$/.test(err.code))) {
+    message = `database: ${message.split(" - ").pop()}`
+  }
   if (err?.name === "WaasTransportError" || /WaasTransportError|ECONNREFUSED|timed out|fetch failed/i.test(message)) {
     return `the WaaS could not be reached: ${message}`
   }
