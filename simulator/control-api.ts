@@ -48,7 +48,26 @@ const DepositBody = z.strictObject({
   txid: z.string().min(1).optional(),
   from: z.string().min(1).optional(),
   kyt: z.enum(["none", "pending", "risk", "breaker"]).optional(),
+  createdAt: z.number().int().nonnegative().optional(),
+  silent: z.boolean().optional(),
+  allowDuplicateTxid: z.boolean().optional(),
 })
+const RecordKind = z.enum(["deposit", "withdrawal", "miner_fee"])
+const EditBody = z.strictObject({
+  set: z
+    .strictObject({
+      amount: amountText.optional(),
+      status: z.number().int().min(0).max(99).optional(),
+      symbol: z.string().min(1).optional(),
+      address_to: z.string().min(1).optional(),
+      txid: z.string().optional(),
+      withdraw_fee: amountText.optional(),
+      real_fee: amountText.optional(),
+      fee: amountText.optional(),
+    })
+    .refine((s) => Object.keys(s).length > 0, "set at least one field"),
+})
+const DropBody = z.strictObject({ scope: z.enum(["sync", "all"]).optional() })
 const ConfirmBody = z.strictObject({ n: positiveInt.optional() })
 const KytBody = z.strictObject({ result: z.enum(["pass", "fail"]) })
 const OutcomeBody = z.strictObject({
@@ -71,6 +90,12 @@ function id(p: Params): number {
   return Number(p.id)
 }
 
+function kind(p: Params): z.output<typeof RecordKind> {
+  const r = RecordKind.safeParse(p.kind)
+  if (!r.success) throw new SimControlError(400, `not a record kind: ${p.kind} (deposit, withdrawal or miner_fee)`)
+  return r.data
+}
+
 function routes(c: SimControl): Route[] {
   const r = (method: string, path: string, run: Route["run"]): Route => ({
     method,
@@ -88,6 +113,9 @@ function routes(c: SimControl): Route[] {
       return c.fund(f.target, f.symbol, f.amount, f.appId)
     }),
     r("POST", "/deposits", (_, b) => c.chainDeposit(parse(DepositBody, b))),
+    r("POST", "/deposits/quiet", (_, b) => c.quietDeposit(parse(DepositBody, b))),
+    r("POST", "/records/:kind/:id/edit", (p, b) => c.editRecord(kind(p), id(p), parse(EditBody, b).set)),
+    r("POST", "/records/:kind/:id/drop", (p, b) => c.dropRecord(kind(p), id(p), parse(DropBody, b).scope)),
     r("POST", "/deposits/:id/confirm", (p, b) => c.confirmDeposit(id(p), parse(ConfirmBody, b).n)),
     r("POST", "/deposits/:id/kyt", (p, b) => c.releaseKyt(id(p), parse(KytBody, b).result)),
     r("POST", "/deposits/:id/fail", (p, b) => (parse(Empty, b), c.failDeposit(id(p)))),

@@ -2,6 +2,7 @@ import type { InternalClock } from "./clock"
 import type { FaultRegistry } from "./faults"
 import type { Notifier } from "./notifier"
 import type { SimState } from "./state"
+import { dropRecord, editRecord } from "./record-controls"
 import type { ConfirmationCall, SimControl } from "./types"
 
 /**
@@ -40,6 +41,12 @@ export function createControl(d: ControlDeps): SimControl {
     releaseKyt: (id, result) => d.state.deposits.releaseKyt(id, result),
     failDeposit: (id) => d.state.deposits.fail(id),
     reverseDeposit: (id) => d.state.deposits.reverse(id),
+    quietDeposit: (input) => {
+      const dep = d.state.deposits.chainDeposit({ ...input, silent: true })
+      return d.state.deposits.confirm(dep.id, dep.requiredConfirmations)
+    },
+    editRecord: (kind, id, set) => editRecord(d.state, d.clock.now(), kind, id, set),
+    dropRecord: (kind, id, scope) => dropRecord(d.state, kind, id, scope),
     setWithdrawalOutcome: (ref, status, opts) => d.state.withdrawals.setOutcome(ref, status, opts),
     advanceClock: async (ms) => {
       await d.clock.advance(ms)

@@ -39,12 +39,12 @@ export class DepositBook {
     const id = this.nextId
     const txid = input.txid ?? this.c.allocator.txid(coin.addressFamily, `deposit:${id}`)
     for (const d of this.deposits.values()) {
-      if (d.txid === txid && d.addressTo === input.address && d.symbol === coin.symbol) {
+      if (!input.allowDuplicateTxid && d.txid === txid && d.addressTo === input.address && d.symbol === coin.symbol) {
         throw new SimControlError(409, `deposit ${d.id} already records ${coin.symbol} tx ${txid} to this address`)
       }
     }
     this.nextId++
-    const now = this.c.now()
+    const now = input.createdAt ?? this.c.now()
     const d: SimDeposit = {
       id,
       appId: user.appId,
@@ -62,6 +62,8 @@ export class DepositBook {
       collected: false,
       createdAt: now,
       updatedAt: now,
+      ...(input.silent && { silent: true }),
+      ...(input.createdAt !== undefined && { fixedTime: true }),
     }
     this.deposits.set(id, d)
     this.c.hooks.depositChanged({ ...d }, false)
@@ -79,7 +81,7 @@ export class DepositBook {
     const d = this.byId(id)
     if (isDepositFinal(d.status)) throw new SimControlError(409, `deposit ${id} is final (status ${d.status})`)
     d.confirmations += n
-    d.updatedAt = this.c.now()
+    d.updatedAt = this.timeOf(d)
     if (d.status === DepositStatus.PENDING_CONFIRMATION && d.confirmations >= d.requiredConfirmations) {
       const review = KYT_STATUS[d.kyt]
       if (review === undefined) this.credit(d)
@@ -172,7 +174,7 @@ export class DepositBook {
 
   private recordCollectionFee(d: SimDeposit, coin: SimCoin): void {
     const base = this.c.coins.get(coin.baseSymbol)
-    const now = this.c.now()
+    const now = this.timeOf(d)
     const id = this.nextMinerFeeId++
     this.minerFees.set(id, {
       id,
@@ -193,6 +195,21 @@ export class DepositBook {
       createdAt: now,
       updatedAt: now,
     })
+  }
+
+  /** a deposit made at a given time keeps it: its confirmations and its sweep are recorded then too */
+  private timeOf(d: SimDeposit): number {
+    return d.fixedTime ? d.createdAt : this.c.now()
+  }
+
+  /** the stored record itself, for the reconciliation controls (record-controls.ts) */
+  rawDeposit(id: number): SimDeposit {
+    return this.byId(id)
+  }
+  rawMinerFee(id: number): SimMinerFee {
+    const f = this.minerFees.get(id)
+    if (!f) throw new SimControlError(404, `unknown miner fee ${id}`)
+    return f
   }
 
   /** still gaining confirmations (for the auto-confirm timer) */

@@ -78,7 +78,7 @@ export async function startSimulator(opts: SimulatorOptions = {}): Promise<WaasS
     autoCollect: opts.autoCollect ?? true,
     hooks: {
       depositChanged(d, final) {
-        if (!final && !notifyNonFinal) return
+        if (d.silent || (!final && !notifyNonFinal)) return
         const feeSymbol = coins.get(d.symbol).baseSymbol
         notifier.enqueue(d.appId, "deposit", d.id, d.status, depositNotification(d, feeSymbol, render))
       },

@@ -2,6 +2,8 @@
 interface Owned {
   id: number
   appId: string
+  /** a reconciliation control dropped it from the sync lists, or from every list */
+  hidden?: "sync" | "all"
 }
 
 /** ids in the order asked; unknown, malformed and other merchants' ids are skipped silently */
@@ -10,7 +12,7 @@ export function pickByIds<T extends Owned>(map: Map<number, T>, appId: string, i
   for (const raw of ids) {
     if (!/^\d{1,15}$/.test(raw)) continue
     const r = map.get(Number(raw))
-    if (r && r.appId === appId) out.push({ ...r })
+    if (r && r.appId === appId && r.hidden !== "all") out.push({ ...r })
   }
   return out
 }
@@ -20,7 +22,7 @@ export function afterId<T extends Owned>(map: Map<number, T>, appId: string, max
   const out: T[] = []
   // Maps iterate in insertion order, which is id order since ids are issued increasingly
   for (const r of map.values()) {
-    if (r.id > maxId && r.appId === appId) {
+    if (r.id > maxId && r.appId === appId && !r.hidden) {
       out.push({ ...r })
       if (out.length >= limit) break
     }

@@ -114,6 +114,27 @@ export interface SimDeposit {
   collected: boolean
   createdAt: number
   updatedAt: number
+  /** reconciliation controls: no notification is ever sent for it */
+  silent?: boolean
+  /** created at a given time (createdAt): its confirmations and its sweep keep that time */
+  fixedTime?: boolean
+  /** reconciliation controls: left out of the sync lists ("sync") or of every list ("all") */
+  hidden?: RecordHiding
+}
+
+/** where a dropped record stops being reported */
+export type RecordHiding = "sync" | "all"
+export type SimRecordKind = "deposit" | "withdrawal" | "miner_fee"
+/** the fields a reconciliation control may change on a record after the fact (amounts as decimal strings) */
+export interface SimRecordEdit {
+  amount?: string
+  status?: number
+  symbol?: string
+  address_to?: string
+  txid?: string
+  withdraw_fee?: string
+  real_fee?: string
+  fee?: string
 }
 
 export interface SimWithdrawal {
@@ -142,6 +163,7 @@ export interface SimWithdrawal {
   toUid?: number
   createdAt: number
   updatedAt: number
+  hidden?: RecordHiding
 }
 
 export interface SimMinerFee {
@@ -162,6 +184,7 @@ export interface SimMinerFee {
   addressTo: string
   createdAt: number
   updatedAt: number
+  hidden?: RecordHiding
 }
 
 export interface SimMerchantInfo {
@@ -311,6 +334,12 @@ export interface ChainDepositInput {
   txid?: string
   from?: string
   kyt?: KytMode
+  /** epoch ms: the WaaS records the deposit at this time (records either side of midnight) */
+  createdAt?: number
+  /** never notify anyone about it (a deposit lost by every callback) */
+  silent?: boolean
+  /** record the same txid to the same address again (a duplicate at the WaaS) */
+  allowDuplicateTxid?: boolean
 }
 
 export interface WithdrawalOutcomeOptions {
@@ -331,6 +360,12 @@ export interface SimControl {
   failDeposit(id: number): SimDeposit
   /** a credited deposit (status 1) reported failed after all (status 2): its amount leaves the balance, notified */
   reverseDeposit(id: number): SimDeposit
+  /** a deposit that reaches its final status (1) at once and is never notified: only sync and list show it */
+  quietDeposit(input: ChainDepositInput): SimDeposit
+  /** change a record's fields after the fact, silently (no notification; updated_at moves unless its time is fixed) */
+  editRecord(kind: SimRecordKind, id: number, set: SimRecordEdit): SimDeposit | SimWithdrawal | SimMinerFee
+  /** leave a record out of the sync lists ("sync", default) or of every list ("all": the WaaS no longer reports it) */
+  dropRecord(kind: SimRecordKind, id: number, scope?: RecordHiding): SimDeposit | SimWithdrawal | SimMinerFee
   /** a number is a WaaS id; a string is a request_id (or, when no request_id matches and it is all digits, an id) */
   setWithdrawalOutcome(ref: number | string, status: number, opts?: WithdrawalOutcomeOptions): SimWithdrawal
   advanceClock(ms: number): Promise<{ now: number }>

@@ -244,6 +244,12 @@ export class WithdrawalBook {
     }
     return out
   }
+  /** the stored record itself, for the reconciliation controls (record-controls.ts) */
+  rawWithdrawal(id: number): SimWithdrawal {
+    const w = this.withdrawals.get(id)
+    if (!w) throw new SimControlError(404, `unknown withdrawal ${id}`)
+    return w
+  }
   after(appId: string, maxId: number, limit: number): SimWithdrawal[] {
     return afterId(this.withdrawals, appId, maxId, limit)
   }

@@ -149,6 +149,26 @@ export class WaasClient {
     return (await this.request("syncDepositList", { max_id: maxId }, ROWS)) as unknown[]
   }
 
+  /**
+   * Any sync endpoint (id > max_id, ≤ 100 rows) or list-by-ids endpoint (pages of 100 ids), the answer verified
+   * but its records left for the caller to validate one by one, as `depositListRows` (the reconciliation's
+   * mirror reads all three record types this way).
+   */
+  async syncRows(name: "syncDepositList" | "syncWithdrawList" | "syncMinerFeeList", maxId: number): Promise<unknown[]> {
+    return (await this.request(name, { max_id: maxId }, ROWS)) as unknown[]
+  }
+
+  async listRowsByIds(name: "depositList" | "withdrawList" | "minerFeeList", ids: string[]): Promise<unknown[]> {
+    const path = WAAS_ENDPOINTS[name].path
+    const bad = ids.findIndex((id) => typeof id !== "string" || !REQUEST_ID.test(id))
+    if (bad >= 0) throw new WaasRequestError(path, [`ids.${bad}: 1–64 characters without commas or whitespace`])
+    const out: unknown[] = []
+    for (let i = 0; i < ids.length; i += PAGE_SIZE) {
+      out.push(...((await this.request(name, { ids: ids.slice(i, i + PAGE_SIZE).join(",") }, ROWS)) as unknown[]))
+    }
+    return out
+  }
+
   async syncMinerFeeList(maxId: number): Promise<MinerFeeRecord[]> {
     return this.call("syncMinerFeeList", { max_id: maxId })
   }

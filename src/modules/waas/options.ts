@@ -1,6 +1,7 @@
 import { z } from "zod"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
+import { ReconciliationOptionsSchema } from "./reconciliation/recon-options"
 import { WithdrawalOptionsSchema } from "./withdrawals/withdrawal-options"
 
 /**
@@ -187,6 +188,8 @@ const OptionsObject = z.object({
   callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
   /** refunds as WaaS withdrawals: payer, approvals, fee bearer (withdrawals/withdrawal-options.ts) */
   withdrawals: WithdrawalOptionsSchema,
+  /** the daily reconciliation: the business day's zone, the settle delay (reconciliation/recon-options.ts) */
+  reconciliation: ReconciliationOptionsSchema,
 })
 
 function canLoad(load: () => unknown): boolean {

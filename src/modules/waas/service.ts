@@ -19,6 +19,7 @@ import { WaasModuleBase } from "./module-base"
 import { AddressUpkeepReport, PoolUpkeep } from "./pool/pool-upkeep"
 import type { RefillReport } from "./pool/refill"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
+import { Reconciliation } from "./reconciliation/reconciliation"
 import { Withdrawals } from "./withdrawals/withdrawals"
 
 /**
@@ -38,6 +39,7 @@ export default class WaasModuleService extends WaasModuleBase {
   private readonly decisions_: DepositDecisions
   private readonly depositPoll_: DepositPollState
   private readonly withdrawals_: Withdrawals
+  private readonly reconciliation_: Reconciliation
 
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
@@ -52,6 +54,7 @@ export default class WaasModuleService extends WaasModuleBase {
     this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
+    this.reconciliation_ = new Reconciliation(deps)
   }
 
   listEnabledCoins(): PublicCoin[] {
@@ -224,6 +227,11 @@ export default class WaasModuleService extends WaasModuleBase {
   /** Refunds as WaaS withdrawals (withdrawals/): one accessor, the domain's methods behind it, keeps this facade small. */
   withdrawals(): Withdrawals {
     return this.withdrawals_
+  }
+
+  /** The daily reconciliation (reconciliation/): the WaaS mirror, runs, breaks, fees per order, the export. */
+  reconciliation(): Reconciliation {
+    return this.reconciliation_
   }
 }
 

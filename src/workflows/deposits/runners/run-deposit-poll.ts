@@ -155,6 +155,7 @@ async function syncFromCursor(
   for (let page = 0; page < waas.getDepositOptions().pollMaxPages; page++) {
     const { deposits, unidentified } = await waas.syncDepositsAfter(cursor)
     report.sync.pages++
+    await shareWithMirror(waas, logger, cursor, deposits)
     if (unidentified > 0) {
       report.sync.unidentified += unidentified
       logger.error(
@@ -193,6 +194,23 @@ async function syncFromCursor(
       report.sync.caught_up = true
       break
     }
+  }
+}
+
+/**
+ * The reconciliation's mirror reads the same syncDepositList pages (issue 10): the poller's page is stored there
+ * too, so at the day's end only the compare is left. Never in the poller's way: a failure is only logged.
+ */
+async function shareWithMirror(waas: WaasModuleService, logger: Logger, cursor: string, deposits: PulledDeposit[]): Promise<void> {
+  const records = deposits.flatMap((d) => (d.kind === "record" ? [d.record] : []))
+  const mirror = waas.reconciliation().mirror
+  try {
+    const page = mirror.parse("deposit", records)
+    const ids = deposits.map((d) => BigInt(waasIdOf(d)))
+    const maxId = ids.length ? String(ids.reduce((a, b) => (a > b ? a : b))) : null
+    await mirror.ingestPage("deposit", cursor, { ...page, unreadable: deposits.length - records.length, maxId })
+  } catch (e) {
+    logger.warn(`medusa-plugin-waas: the deposit page after ${cursor} was not stored in the reconciliation mirror (${e instanceof Error ? e.message : String(e)}); the reconciliation reads it itself`)
   }
 }
 

@@ -69,6 +69,7 @@ export async function runWithdrawalPoll(container: MedusaContainer, opts: { forc
         for (let page = 0; page < MAX_PAGES; page++) {
           const records = (await w.syncAfter(cursor)).sort((a, b) => a.id - b.id)
           report.sync.pages++
+          await shareWithMirror(waas, logger, cursor, records)
           if (records.length === 0) break
           let failed = 0
           for (const record of records) {
@@ -150,4 +151,17 @@ export async function runWithdrawalPoll(container: MedusaContainer, opts: { forc
   })
   if (!locked) report.skipped = "another instance is polling"
   return report
+}
+
+/**
+ * The reconciliation's mirror reads the same syncWithdrawList pages (issue 10): the poller's page is stored there
+ * too. Never in the poller's way: a failure is only logged, and the reconciliation reads the page itself.
+ */
+async function shareWithMirror(waas: WaasModuleService, logger: Logger, cursor: string, records: WithdrawRecord[]): Promise<void> {
+  const mirror = waas.reconciliation().mirror
+  try {
+    await mirror.ingestPage("withdrawal", cursor, mirror.parse("withdrawal", records))
+  } catch (e) {
+    logger.warn(`medusa-plugin-waas: the withdrawal page after ${cursor} was not stored in the reconciliation mirror (${e instanceof Error ? e.message : String(e)})`)
+  }
 }
