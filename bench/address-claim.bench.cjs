@@ -1,18 +1,27 @@
-// Question: how fast does checkout claim a pool address, at 1, 8 and 32 concurrent checkouts, against the
-// bare minimum Postgres can do (one `UPDATE … WHERE id = (SELECT … FOR UPDATE SKIP LOCKED) RETURNING`)?
-// Ours is what checkout really runs: createPaymentForSession = claim + quote + insert the crypto payment, in
-// one transaction through the Medusa module. Same Postgres, same connection-pool size, same run.
+// Question: how fast does checkout claim a pool address, at 1, 8 and 32 concurrent checkouts and with 400 and
+// with 20,000 addresses available, against the fair raw baseline: the same work in hand-written SQL, one
+// transaction of the claim (`UPDATE … WHERE id = (SELECT … ORDER BY … LIMIT 1 FOR UPDATE SKIP LOCKED)
+// RETURNING`) and the INSERT of the payment row, on the same tables with the same indexes?
+// Ours is what checkout really runs: createPaymentForSession through the Medusa module (quote, the idempotency
+// check, the claim, the insert), for a cart's first session (the cart's advisory lock, one statement more) and
+// for a session without a cart. Same Postgres, same connection pool, same run; rounds interleave ours and the
+// baseline and the table shows medians. A cost per claim that grows with the pool would show in the last table.
 "use strict"
 require("../scripts/ts-register.cjs")
-const path = require("node:path")
 const { MedusaApp } = require("@medusajs/framework/modules-sdk")
-const { ContainerRegistrationKeys, createPgConnection } = require("@medusajs/framework/utils")
-const { report } = require("./lib/measure.cjs")
+const path = require("node:path")
+const { ContainerRegistrationKeys, createPgConnection, generateEntityId } = require("@medusajs/framework/utils")
+const { median, report } = require("./lib/measure.cjs")
 const { generateWaasKeyPair } = require("../src/protocol")
 
-const CLAIMS = 600
+const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 200)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONCURRENCY = [1, 8, 32]
+const POOLS = [400, 20_000]
 const POOL = { min: 2, max: 40 }
+// addresses never held before in each pool (claimed first); the rest were released (cooled and returned)
+const NEVER_HELD = 50
+const VARIANTS = ["cart", "plain", "raw"]
 
 async function runWorkers(total, concurrency, claimOne) {
   let next = 0
@@ -25,6 +34,67 @@ async function runWorkers(total, concurrency, claimOne) {
   return performance.now() - started
 }
 
+/** `count` available addresses of `symbol`, each with its provisioned account, most of them released before */
+async function seed(knex, symbol, count) {
+  const tag = symbol.toLowerCase()
+  await knex.raw(
+    `INSERT INTO waas_account (id, email, symbol, uid, status)
+       SELECT 'wacct_' || :tag || g, :tag || '-' || g || '@waas-pool.invalid', :symbol, (:uid + g)::text, 'provisioned'
+         FROM generate_series(1, :count) g`,
+    { tag, symbol, count, uid: 1e9 + Math.floor(Math.random() * 1e8) },
+  )
+  await knex.raw(
+    `INSERT INTO waas_pool_address (id, symbol, address, uid, account_id, status, released_at, cooling_until, created_at)
+       SELECT 'wpaddr_' || :tag || g, :symbol, '0x' || lpad(:tag || g, 40, '0'), a.uid, a.id, 'available',
+              CASE WHEN g > :neverHeld THEN now() - interval '1 day' + g * interval '1 second' END,
+              CASE WHEN g > :neverHeld THEN now() - interval '1 hour' END,
+              now() - interval '30 days' + g * interval '1 second'
+         FROM generate_series(1, :count) g JOIN waas_account a ON a.id = 'wacct_' || :tag || g`,
+    { tag, symbol, count, neverHeld: NEVER_HELD },
+  )
+  await knex.raw("ANALYZE waas_pool_address")
+}
+
+/** the fair baseline: claim + insert of the payment row, one transaction, hand-written */
+function rawClaim(knex, symbol) {
+  return async (i) => {
+    const now = new Date()
+    const expires = new Date(now.getTime() + 900_000)
+    await knex.transaction(async (trx) => {
+      const paymentId = generateEntityId(undefined, "wcpay")
+      const claimed = await trx.raw(
+        `UPDATE waas_pool_address SET status = 'assigned', crypto_payment_id = :paymentId, assigned_at = :now, updated_at = :now
+          WHERE id = (SELECT id FROM waas_pool_address
+                       WHERE symbol = :symbol AND status = 'available' AND deleted_at IS NULL
+                       ORDER BY released_at, created_at, id LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING id, address, memo`,
+        { paymentId, now, symbol },
+      )
+      const a = claimed.rows[0]
+      if (!a) throw new Error(`raw: the ${symbol} pool ran dry`)
+      await trx.raw(
+        `INSERT INTO waas_crypto_payment (id, payment_session_id, symbol, network, address, memo, pool_address_id, fiat_amount,
+            raw_fiat_amount, currency_code, amount_due, rate, rate_source, rate_at, decimals, expires_at, monitor_until,
+            address_assigned_at, session_binding)
+         VALUES (:paymentId, :session, :symbol, 'ethereum', :address, :memo, :poolId, 25, '{"value":"25","precision":20}', 'usd',
+            '25', '1', 'fixed', :now, 6, :expires, :monitor, :now, 'raw')
+         RETURNING *`,
+        {
+          paymentId,
+          session: `payses_raw_${symbol}_${i}_${paymentId}`,
+          symbol,
+          address: a.address,
+          memo: a.memo,
+          poolId: a.id,
+          now,
+          expires,
+          monitor: new Date(expires.getTime() + 3_600_000),
+        },
+      )
+    })
+  }
+}
+
 async function main() {
   const { startPostgres } = await import("../scripts/pg.mjs")
   const pg = await startPostgres()
@@ -35,6 +105,8 @@ async function main() {
   url.pathname = `/${dbName}`
   const knex = createPgConnection({ clientUrl: url.toString(), pool: POOL })
   const keys = generateWaasKeyPair()
+  const coin = (symbol) => ({ symbol, displayName: symbol, network: "ethereum", decimals: 6, chainId: 1, contractAddress: "0xdAC17F958D2ee523a2206206994597C13D831ec7" })
+  const symbols = Object.fromEntries(POOLS.map((n) => [n, { cart: `C${n}`, plain: `P${n}`, raw: `R${n}` }]))
   let app
   try {
     app = await MedusaApp({
@@ -47,8 +119,9 @@ async function main() {
             appId: "bench0000000000000000000000000000",
             merchantPrivateKey: keys.privateKey,
             waasPublicKey: keys.publicKey,
-            coins: [{ symbol: "USDTERC20", displayName: "Tether (ERC-20)", network: "ethereum", decimals: 6, chainId: 1 }],
-            rateSource: { type: "fixed", rates: { USDTERC20: { usd: "1" } } },
+            coins: POOLS.flatMap((n) => [coin(symbols[n].cart), coin(symbols[n].plain)]),
+            defaultCoin: symbols[POOLS[0]].cart,
+            rateSource: { type: "fixed", rates: Object.fromEntries(POOLS.flatMap((n) => [symbols[n].cart, symbols[n].plain]).map((s) => [s, { usd: "1" }])) },
           },
         },
       },
@@ -60,49 +133,70 @@ async function main() {
     await app.onApplicationStart()
     const waas = app.modules.waas
 
-    await knex.raw(`CREATE TABLE bench_raw_pool (id serial PRIMARY KEY, address text UNIQUE, status text NOT NULL, holder text)`)
+    const perPool = CONCURRENCY.length * ROUNDS * CLAIMS
+    const ms = {} // ms[pool][c][variant] = [ms per claim of each round]
+    const addresses = { cart: new Set(), plain: new Set(), raw: new Set() }
+    for (const n of POOLS) {
+      for (const v of VARIANTS) await seed(knex, symbols[n][v], n + perPool)
+      ms[n] = {}
+      for (const c of CONCURRENCY) {
+        ms[n][c] = { cart: [], plain: [], raw: [] }
+        for (let r = 0; r < ROUNDS; r++) {
+          const tag = `${n}_${c}_${r}`
+          const ours = (v) => async (i) => {
+            const p = await waas.createPaymentForSession({
+              session_id: `payses_${v}_${tag}_${i}`,
+              ...(v === "cart" && { payment_collection_id: `paycol_${tag}_${i}` }),
+              amount: "25.00",
+              currency_code: "usd",
+              symbol: symbols[n][v],
+            })
+            addresses[v].add(p.address)
+          }
+          ms[n][c].cart.push((await runWorkers(CLAIMS, c, ours("cart"))) / CLAIMS)
+          ms[n][c].raw.push((await runWorkers(CLAIMS, c, rawClaim(knex, symbols[n].raw))) / CLAIMS)
+          ms[n][c].plain.push((await runWorkers(CLAIMS, c, ours("plain"))) / CLAIMS)
+        }
+      }
+    }
+    // the raw claims' addresses, and every claim's payment row
+    const { rows: rawRows } = await knex.raw(`SELECT address FROM waas_crypto_payment WHERE session_binding = 'raw'`)
+    for (const r of rawRows) addresses.raw.add(r.address)
+    const total = POOLS.length * perPool
+    const { rows: held } = await knex.raw(
+      `SELECT count(*)::int AS n FROM waas_pool_address a JOIN waas_crypto_payment p ON p.id = a.crypto_payment_id AND p.address = a.address
+        WHERE a.status = 'assigned'`,
+    )
+    const distinct = VARIANTS.map((v) => `${addresses[v].size}`).join("/")
 
-    let seq = 0
+    const perSecond = (x) => (1000 / x).toFixed(0)
     const rows = []
-    for (const c of CONCURRENCY) {
-      const tag = `c${c}`
-      const accounts = await waas.createWaasAccounts(
-        Array.from({ length: CLAIMS }, (_, i) => ({ email: `bench-${tag}-${i}@waas-pool.invalid`, symbol: "USDTERC20", uid: String(1e9 + seq + i), status: "provisioned" })),
-      )
-      await waas.createPoolAddresses(
-        accounts.map((a, i) => ({ symbol: "USDTERC20", address: `0x${String(seq + i).padStart(40, "0")}`, uid: a.uid, account_id: a.id, status: "available" })),
-      )
-      await knex.raw(
-        `INSERT INTO bench_raw_pool (address, status) SELECT '0x' || lpad(g::text, 40, '0'), 'available' FROM generate_series(?::int, ?::int) g`,
-        [seq, seq + CLAIMS - 1],
-      )
-      seq += CLAIMS
-
-      const ours = new Set()
-      const oursMs = await runWorkers(CLAIMS, c, async (i) => {
-        const p = await waas.createPaymentForSession({ session_id: `payses_${tag}_${i}`, amount: "25.00", currency_code: "usd" })
-        ours.add(p.address)
-      })
-      const raw = new Set()
-      const rawMs = await runWorkers(CLAIMS, c, async (i) => {
-        const r = await knex.raw(
-          `UPDATE bench_raw_pool SET status = 'assigned', holder = ?
-            WHERE id = (SELECT id FROM bench_raw_pool WHERE status = 'available' ORDER BY id LIMIT 1 FOR UPDATE SKIP LOCKED)
-            RETURNING address`,
-          [`${tag}_${i}`],
-        )
-        raw.add(r.rows[0].address)
-      })
-      if (ours.size !== CLAIMS || raw.size !== CLAIMS) throw new Error(`shared addresses: ours ${ours.size}, raw ${raw.size} of ${CLAIMS}`)
-      const oursRate = CLAIMS / (oursMs / 1000)
-      const rawRate = CLAIMS / (rawMs / 1000)
-      rows.push([c, CLAIMS, oursRate.toFixed(0), rawRate.toFixed(0), (oursRate / rawRate).toFixed(3), `${ours.size}/${raw.size}`])
+    for (const n of POOLS) {
+      for (const c of CONCURRENCY) {
+        const m = (v) => median(ms[n][c][v])
+        rows.push([n, c, perSecond(m("cart")), perSecond(m("plain")), perSecond(m("raw")), (m("raw") / m("cart")).toFixed(2), (m("raw") / m("plain")).toFixed(2)])
+      }
     }
     report(
-      `address claims per second: checkout's createPaymentForSession vs raw UPDATE … SKIP LOCKED … RETURNING (pool max ${POOL.max} connections)`,
-      ["concurrent", "claims", "ours/s", "raw/s", "ours/raw", "distinct"],
+      `address claims per second (${ROUNDS} interleaved rounds of ${CLAIMS} claims, medians; pool max ${POOL.max} connections): ` +
+        "createPaymentForSession for a cart's first session and without a cart, vs the raw claim + insert in one transaction",
+      ["available", "concurrent", "ours cart/s", "ours plain/s", "raw/s", "cart/raw", "plain/raw"],
       rows,
     )
+    const flat = CONCURRENCY.map((c) => {
+      const m = (n, v) => median(ms[n][c][v])
+      const [small, large] = POOLS
+      return [c, m(small, "cart").toFixed(3), m(large, "cart").toFixed(3), (m(large, "cart") / m(small, "cart")).toFixed(2), m(small, "raw").toFixed(3), m(large, "raw").toFixed(3), (m(large, "raw") / m(small, "raw")).toFixed(2)]
+    })
+    report(
+      `ms per claim at ${POOLS[0]} vs ${POOLS[1]} available addresses (wall time / claims)`,
+      ["concurrent", `ours ${POOLS[0]}`, `ours ${POOLS[1]}`, "ours large/small", `raw ${POOLS[0]}`, `raw ${POOLS[1]}`, "raw large/small"],
+      flat,
+    )
+    console.log(`\nclaims: ${3 * total} (${total} per variant); distinct addresses cart/plain/raw ${distinct}; assigned addresses whose payment row holds them: ${held[0].n}`)
+    const ok = VARIANTS.every((v) => addresses[v].size === total) && held[0].n === 3 * total
+    if (!ok) console.error("FAILED: an address was claimed twice, or a claim has no payment row")
+    return ok
   } finally {
     if (app) await app.onApplicationShutdown().catch(() => undefined)
     await knex.destroy()
@@ -113,7 +207,7 @@ async function main() {
 }
 
 main().then(
-  () => process.exit(0),
+  (ok) => process.exit(ok ? 0 : 1),
   (e) => {
     console.error(e)
     process.exit(1)

@@ -9,6 +9,7 @@ import { depositNotification } from "../../simulator/records"
 import { decryptEnvelope, generateWaasKeyPair, sealNotification } from "../../src/protocol"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
+import { processingQueueOf } from "../../src/workflows/callbacks/processing-queue"
 import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
 import {
   inboxSettled,
@@ -326,6 +327,45 @@ medusaIntegrationTestRunner({
       // a second run finds nothing new: the cursor moved past the page it applied
       const second = await runDepositPoll(container(), { force: true })
       expect(second.sync).toMatchObject({ records: 0, cursor_from: String(depositId), cursor_to: String(depositId) })
+    })
+
+    it("callbacks acknowledged while processing is queued survive the queue dying: the poller's inbox sweep credits each once", async () => {
+      const orders = [await placeOrder(), await placeOrder(), await placeOrder()]
+      // the instance's processing queue stops taking work, as in a process that is about to die
+      const queue = processingQueueOf(container())
+      queue.suspend()
+      let dropped = 0
+      const depositIds: number[] = []
+      try {
+        for (const { payment } of orders) depositIds.push(payer().send(payment.address, payment.amount_due))
+        for (const id of depositIds) {
+          expect(await payer().acknowledged(id)).toMatchObject({ attempt: 1, responseStatus: 200, responseBody: "SUCCESS" })
+        }
+        await waitFor("the three callbacks queued", () => queue.size.waiting === 3)
+        // the process dies: what was queued is gone
+        dropped = queue.drop()
+      } finally {
+        queue.resume()
+      }
+      expect(dropped).toBe(3)
+      // ... but not what was recorded: the inbox still has every callback, pending, and nothing was credited
+      const pending = await rows<{ waas_id: string }>(
+        db(),
+        `SELECT waas_id FROM waas_callback_inbox WHERE side = 'deposit' AND processed_count < received_count ORDER BY waas_id`,
+      )
+      expect(pending.map((r) => Number(r.waas_id))).toEqual([...depositIds].sort((a, b) => a - b))
+      expect(await ledgerSnapshot(db())).toMatchObject({ credits: "0" })
+
+      // the next poller run processes the inbox's pending rows (its sweep, before any sync)
+      const report = await runDepositPoll(container(), { force: true })
+      expect(report.inbox).toEqual({ processed: 3, failed: 0 })
+      await inboxSettled(db())
+      for (const [i, { sessionId, payment }] of orders.entries()) {
+        const paid = await paidAndCaptured(sessionId)
+        expect(paid.amount_received).toBe(payment.amount_due)
+        expect(await creditsOf(depositIds[i])).toEqual([{ amount: payment.amount_due, crypto_payment_id: paid.id }])
+        expect((await medusaPayments(sessionId))[0].captures).toHaveLength(1)
+      }
     })
 
     it("a deposit the poller first saw unconfirmed is re-read with depositList until final, then credited", async () => {

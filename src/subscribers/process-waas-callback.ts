@@ -1,9 +1,11 @@
 import type { SubscriberArgs, SubscriberConfig } from "@medusajs/framework"
 import { DepositEvents } from "../modules/waas/deposits/outcome"
+import { processingQueueOf } from "../workflows/callbacks/processing-queue"
 import { processRecordedCallback } from "../workflows/deposits/runners/run-callback-processing"
 
 /**
- * Processes a deposit notification right after the notify route recorded and acknowledged it. Failures
+ * Queues the processing of a deposit notification right after the notify route recorded and acknowledged it
+ * (workflows/callbacks/processing-queue.ts). Failures
  * stay in the inbox (the deposit poller retries them); withdrawal notifications are left for the
  * withdrawal flow.
  */
@@ -12,7 +14,9 @@ export default async function processWaasCallback({
   container,
 }: SubscriberArgs<{ id: string; side: "deposit" | "withdraw"; waas_id: string }>): Promise<void> {
   if (event.data.side !== "deposit") return
-  await processRecordedCallback(container, event.data.id)
+  const { id } = event.data
+  // behind the instance's bounded queue: a burst of callbacks cannot starve the notify route
+  processingQueueOf(container).enqueue(`deposit:${id}`, () => processRecordedCallback(container, id))
 }
 
 export const config: SubscriberConfig = {

@@ -1,15 +1,9 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import type { Context, Logger } from "@medusajs/framework/types"
+import type { Context, Logger, ModuleJoinerConfig } from "@medusajs/framework/types"
 import { InjectManager, InjectTransactionManager, MedusaContext, MedusaService } from "@medusajs/framework/utils"
 import type { WaasClient } from "../../client"
 import { knexOf, transactionOf } from "./db-context"
-import CallbackInbox from "./models/callback-inbox"
-import CryptoPayment from "./models/crypto-payment"
-import Deposit from "./models/deposit"
-import DepositCredit from "./models/deposit-credit"
-import PoolAddress from "./models/pool-address"
-import SyncCursor from "./models/sync-cursor"
-import WaasAccount from "./models/waas-account"
+import { waasJoinerConfig, WAAS_SERVICE_MODELS } from "./joiner-config"
 import { createModuleClient } from "./module-client"
 import { ModuleDeps, paymentRowsOf, PaymentRows } from "./module-context"
 import { parseWaasOptions, redactOptions, WaasOptions } from "./options"
@@ -23,15 +17,7 @@ type InjectedDependencies = { logger: Logger }
  * options, the one WaaS client, database access for the domains (Medusa's own transaction decorators), and
  * the shutdown of background work. Nothing here knows a domain's rules.
  */
-export class WaasModuleBase extends MedusaService({
-  WaasAccount,
-  PoolAddress,
-  CryptoPayment,
-  SyncCursor,
-  CallbackInbox,
-  Deposit,
-  DepositCredit,
-}) {
+export class WaasModuleBase extends MedusaService(WAAS_SERVICE_MODELS) {
   protected readonly options_: WaasOptions
   protected readonly logger_: Logger
   /** what every domain is built from */
@@ -44,6 +30,8 @@ export class WaasModuleBase extends MedusaService({
    */
   private readonly lazy_: { client: WaasClient | null; closed: boolean } = { client: null, closed: false }
   private readonly shutdown_ = new ShutdownGate()
+  /** what the domains close at application shutdown (filled in by the facade's constructor) */
+  protected readonly closers_: Array<() => Promise<void>> = []
 
   /** Medusa passes more than these two (the module declaration); MedusaService reads them all */
   constructor(container: InjectedDependencies, options: unknown, ...rest: unknown[]) {
@@ -63,6 +51,11 @@ export class WaasModuleBase extends MedusaService({
     }
   }
 
+  /** memoised (joiner-config.ts): Medusa reads it on every ORM mutation of the module */
+  __joinerConfig(): ModuleJoinerConfig {
+    return waasJoinerConfig()
+  }
+
   __hooks = {
     onApplicationPrepareShutdown: async (): Promise<void> => {
       this.shutdown_.close()
@@ -76,6 +69,8 @@ export class WaasModuleBase extends MedusaService({
       await client?.destroy()
       // Medusa destroys the connection pool after this hook: the runs in flight end first
       await this.shutdown_.drain((left) => this.logger_.warn(`medusa-plugin-waas: shutting down with ${left} background run(s) still going`))
+      // the domains' own resources (the callback record pool), once nothing runs any more
+      for (const close of this.closers_) await close().catch(() => undefined)
     },
   }
 

@@ -179,6 +179,19 @@ const OptionsObject = z.object({
    */
   callbackDbTimeoutMs: wholeNumber(100, 30_000).default(3_000),
   /**
+   * database connections of the notify route's own small pool (callbacks/record-pool.ts): recording never
+   * waits behind processing for a connection of the store's pool
+   */
+  callbackRecordPoolSize: wholeNumber(1, 20).default(2),
+  /**
+   * recorded callbacks processed at once per instance (the bounded queue behind the notify route): a burst
+   * is acknowledged at recording speed and processed behind it; the deposit poller sweeps whatever the
+   * queue did not get to (a full queue, a restart)
+   */
+  callbackProcessingConcurrency: wholeNumber(1, 32).default(2),
+  /** recorded callbacks waiting in that queue at most; past it the poller's sweep processes them */
+  callbackQueueLimit: wholeNumber(1, 1_000_000).default(10_000),
+  /**
    * live address fetches (each registers a WaaS user, which can never be deleted) at checkout per minute,
    * shared by all instances; past it an empty pool answers "no deposit address available right now".
    * The refill job is the only path that registers users in bulk. 0: never fetch at checkout.

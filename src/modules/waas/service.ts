@@ -50,6 +50,7 @@ export default class WaasModuleService extends WaasModuleBase {
     this.claims_ = new PaymentClaims(deps, this.paymentRows_, this.coins_, this.quotes_, this.payments_)
     this.pool_ = new PoolUpkeep(deps)
     this.inbox_ = new Inbox(deps)
+    this.closers_.push(() => this.inbox_.close())
     this.deposits_ = new DepositLedger(deps)
     this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)

@@ -1,7 +1,7 @@
 import type { Context } from "@medusajs/framework/types"
 import type { KeyObject } from "node:crypto"
 import { loadPublicKey, Notification } from "../../../protocol"
-import { withBoundedTransaction } from "../db-context"
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { ModuleDeps } from "../module-context"
 import {
   CallbackListState,
@@ -17,6 +17,7 @@ import {
   releaseCallbackRow,
   reopenCallbackRow,
 } from "./inbox-sql"
+import { RecordPool } from "./record-pool"
 
 /** how long a processor may hold a callback before another one may take it over */
 const CALLBACK_LEASE_SECONDS = 60
@@ -30,8 +31,11 @@ export interface CallbackCheck {
 /** The callback inbox: what the notify route records before it answers, and what processors claim. */
 export class CallbackInbox {
   private waasKey: KeyObject | null = null
+  private readonly recordPool: RecordPool
 
-  constructor(private readonly deps: ModuleDeps) {}
+  constructor(private readonly deps: ModuleDeps) {
+    this.recordPool = new RecordPool(deps.options.callbackRecordPoolSize, deps.options.callbackDbTimeoutMs)
+  }
 
   /** What the notify route checks a callback against: the app_id, the WaaS public key, the coins' decimals. */
   callbackCheck(): CallbackCheck {
@@ -46,25 +50,31 @@ export class CallbackInbox {
 
   /**
    * Records a verified notification in the inbox, durably, before the route answers SUCCESS: one row per
-   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. callbackDbTimeoutMs bounds the
-   * wait for a connection and each statement, so a database that is down or a blocked table holds the
-   * WaaS's connection only that long: it then gets a FAILURE and retries later.
+   * (side, WaaS id), a repeat only bumps its count and keeps the last payload. One autocommit upsert on the
+   * route's own small pool (record-pool.ts), whose connections carry callbackDbTimeoutMs as their statement
+   * and lock timeout; the same bound limits the wait for a connection. A database that is down or a blocked
+   * table holds the WaaS's connection only that long: it then gets a FAILURE and retries later. Inside a
+   * caller's transaction the upsert joins it.
    */
   async record(notification: Notification, sharedContext: Context = {}): Promise<RecordedCallback> {
     const { side, id, status } = notification
-    return this.deps.db.read(
-      (knex) =>
-        withBoundedTransaction(knex, this.deps.options.callbackDbTimeoutMs, (db) =>
-          recordCallbackRow(db, {
-            side,
-            waasId: String(id),
-            status,
-            payload: notification as unknown as Record<string, unknown>,
-            now: this.deps.now(),
-          }),
-        ),
-      sharedContext,
-    )
+    const write = (db: Knex) =>
+      recordCallbackRow(db, {
+        side,
+        waasId: String(id),
+        status,
+        payload: notification as unknown as Record<string, unknown>,
+        now: this.deps.now(),
+      })
+    const joins = Boolean(sharedContext.transactionManager || sharedContext.manager)
+    // the pool, once built, needs nothing of Medusa's context
+    if (!joins && this.recordPool.ready) return this.recordPool.run(null, write)
+    return this.deps.db.read((knex) => (knex.isTransaction ? write(knex) : this.recordPool.run(knex, write)), sharedContext)
+  }
+
+  /** closes the record pool (application shutdown) */
+  async close(): Promise<void> {
+    await this.recordPool.destroy()
   }
 
   async claim(id: string, side: CallbackSide, sharedContext: Context = {}): Promise<ClaimedCallback | null> {

@@ -48,8 +48,12 @@ export const DEPOSIT_DETECTED_MESSAGE =
  * sessions of one cart queue: row locks alone would not, since a payment a concurrent session inserts is
  * invisible to a statement that started before it committed. Transaction-scoped: gone at commit.
  */
-async function lockCartPayments(db: Knex.Transaction, collectionId: string): Promise<CartPaymentRow[]> {
+export async function lockCart(db: Knex.Transaction, collectionId: string): Promise<void> {
   await db.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`medusa-plugin-waas:payment-collection:${collectionId}`])
+}
+
+/** The cart's payments, row-locked; the cart's advisory lock (lockCart) is already held. */
+async function lockCartPayments(db: Knex.Transaction, collectionId: string): Promise<CartPaymentRow[]> {
   const result = await db.raw<{ rows: CartPaymentRow[] }>(
     `SELECT id, status, symbol, pool_address_id, amount_received, amount_pending, monitor_until,
             address_assigned_at, address_free_since, created_at, address_handed_over_to
@@ -77,6 +81,7 @@ export function handoverCandidates(payments: CartPaymentRow[], symbol: string, n
 /**
  * For a new session of the cart `collectionId` in `symbol`: the previous payment whose address it takes
  * over, or null to claim one from the pool. Throws NOT_ALLOWED when a deposit was seen for the cart.
+ * The caller holds the cart's advisory lock (lockCart, an earlier statement of the same transaction).
  * Leaves the cart's payment rows and the returned payment's address row locked.
  */
 export async function findCartAddress(

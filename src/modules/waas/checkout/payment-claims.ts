@@ -6,10 +6,12 @@ import type { CoinConfig } from "../options"
 import { releaseTarget } from "../pool/address-release"
 import { claimAvailableAddress, ClaimedAddress, handOverAddress, lockHeldAddress, releaseHeldAddress } from "../pool/pool-sql"
 import type { CryptoPaymentDTO, PaymentForSessionInput, Quote } from "../types"
-import { CartPaymentRow, findCartAddress } from "./cart-address"
+import { formatDecimal } from "../../../protocol"
+import { CartPaymentRow, findCartAddress, lockCart } from "./cart-address"
+import { claimAndInsertPayment, insertPaymentRow, NewPaymentRow } from "./claim-payment-sql"
 import type { Coins } from "./coins"
 import { LiveFallback, PoolEmptySignal } from "./live-fallback"
-import { depositSeen } from "./payment-amounts"
+import { depositSeen, toPositiveFiat } from "./payment-amounts"
 import type { PaymentLifecycle } from "./payment-lifecycle"
 import { CryptoPaymentMachine } from "./payment-states"
 import type { Quotes } from "./quotes"
@@ -46,16 +48,25 @@ export class PaymentClaims {
    * session: a second call returns the existing payment. The claim and the payment row commit together or
    * not at all; when the pool is empty, one address may be fetched live (live-fallback.ts) before giving up
    * with NoDepositAddressError.
+   *
+   * The hot path (the cart's first session) is one statement after the cart's lock: the idempotency check,
+   * the claim and the insert (claim-payment-sql.ts), with no ORM write or read-back.
    */
   async createPaymentForSession(input: PaymentForSessionInput, sharedContext: Context = {}): Promise<CryptoPaymentDTO> {
-    const existing = await this.lifecycle.retrieveBySession(input.session_id, sharedContext)
-    if (existing) return returnExisting(existing)
-
-    const coin = this.coins.requireEnabled(input.symbol)
-    const quote = await this.quotes.quote({ ...input, symbol: coin.symbol })
+    let req: ClaimRequest
     try {
-      return await this.live.run(coin.symbol, input.session_id, () =>
-        this.deps.db.transaction((trx, ctx) => this.insert(trx, ctx, { input, coin, quote }), sharedContext),
+      const coin = this.coins.requireEnabled(input.symbol)
+      req = { input, coin, quote: await this.quotes.quote({ ...input, symbol: coin.symbol }) }
+    } catch (e) {
+      // a session that has its payment gets it back even when it could not be quoted now (coin since
+      // disabled, rates down): the payment was found before quoting before the claim became one statement
+      const existing = await this.lifecycle.retrieveBySession(input.session_id, sharedContext)
+      if (existing) return returnExisting(existing)
+      throw e
+    }
+    try {
+      return await this.live.run(req.coin.symbol, input.session_id, () =>
+        this.deps.db.transaction((trx, ctx) => this.insert(trx, ctx, req), sharedContext),
       )
     } catch (e) {
       // a concurrent call for the same session won the unique payment_session_id: return its payment
@@ -82,40 +93,65 @@ export class PaymentClaims {
     )
   }
 
-  /** Claim (or the cart's takeover) + insert, one transaction. Rolls back with PoolEmptySignal when there is no address. */
+  /**
+   * Claim (or the cart's takeover) + insert, one transaction. Rolls back with PoolEmptySignal when there is
+   * no address. The cart's lock comes first, in a statement of its own (cart-address.ts says why).
+   */
   private async insert(db: Knex.Transaction, ctx: Context, req: ClaimRequest): Promise<CryptoPaymentDTO> {
-    const { input, coin, quote } = req
+    const { input, coin } = req
     const now = this.deps.now()
-    const paymentId = generateEntityId(undefined, "wcpay")
-    const collectionId = input.payment_collection_id ?? null
-    const previous = collectionId ? await findCartAddress(db, { collectionId, symbol: coin.symbol, now }) : null
-    const address = previous
-      ? await this.takeOver(db, previous, paymentId, now)
-      : await this.claim(db, coin.symbol, paymentId, now, input.session_id)
-    await this.rows.create(
-      {
-        id: paymentId,
-        payment_session_id: input.session_id,
-        payment_collection_id: collectionId,
-        ...this.quotes.paymentFields(input, coin, quote, address, now),
-        // the cart has held this address since its first payment took it: a transfer made since then (seen
-        // or not yet) belongs to the cart's live payment, this one
-        address_assigned_at: previous ? (previous.address_assigned_at ?? previous.created_at) : now,
+    const row = this.newRow(req, now)
+    const collectionId = row.payment_collection_id
+    if (collectionId) await lockCart(db, collectionId)
+    const outcome = await claimAndInsertPayment(db, row, { now })
+    if (outcome.kind === "inserted") return outcome.payment
+    if (outcome.kind === "existing") return returnExisting(outcome.payment)
+    if (outcome.kind === "empty") throw new PoolEmptySignal(coin.symbol)
+    // the cart has payments: take the address of its previous one over, or claim one from the pool
+    const previous = await findCartAddress(db, { collectionId: collectionId!, symbol: coin.symbol, now })
+    if (!previous) {
+      const address = await this.claim(db, coin.symbol, row.id, now, input.session_id)
+      return insertPaymentRow(db, row, {
+        ...addressColumns(address),
+        address_assigned_at: now,
         // a transfer dated before the address was last free is never this payment's (deposits/address-holder-sql.ts)
-        address_free_since: previous ? previous.address_free_since : (address.free_since ?? null),
-        status: "awaiting_payment",
-        amount_received: "0",
-        amount_pending: "0",
-        session_binding: newSessionBinding(),
-      },
-      ctx,
-    )
-    if (previous) {
-      if (previous.status !== "canceled") CryptoPaymentMachine.assertTransition(previous.status, "canceled")
-      await this.rows.writeLifecycle({ id: previous.id, status: "canceled", address_handed_over_to: paymentId }, ctx)
+        address_free_since: address.free_since ?? null,
+      })
     }
-    // read back: the caller gets the row as stored (every column, database defaults included)
-    return this.rows.retrieve(paymentId, ctx)
+    const address = await this.takeOver(db, previous, row.id, now)
+    const payment = await insertPaymentRow(db, row, {
+      ...addressColumns(address),
+      // the cart has held this address since its first payment took it: a transfer made since then (seen
+      // or not yet) belongs to the cart's live payment, this one
+      address_assigned_at: previous.address_assigned_at ?? previous.created_at,
+      address_free_since: previous.address_free_since,
+    })
+    if (previous.status !== "canceled") CryptoPaymentMachine.assertTransition(previous.status, "canceled")
+    await this.rows.writeLifecycle({ id: previous.id, status: "canceled", address_handed_over_to: row.id }, ctx)
+    return payment
+  }
+
+  /** The new payment's columns, but for its address (the claim or the takeover decides that). */
+  private newRow(req: ClaimRequest, now: Date): NewPaymentRow {
+    const { input, coin, quote } = req
+    const expiresAt = this.quotes.expiresAt(now)
+    return {
+      id: generateEntityId(undefined, "wcpay"),
+      payment_session_id: input.session_id,
+      payment_collection_id: input.payment_collection_id ?? null,
+      symbol: coin.symbol,
+      network: coin.network,
+      fiat_amount: formatDecimal(toPositiveFiat(input.amount)),
+      currency_code: input.currency_code.toLowerCase(),
+      amount_due: quote.amount_due,
+      rate: quote.rate,
+      rate_source: quote.rate_source,
+      rate_at: quote.rate_at,
+      decimals: coin.decimals,
+      expires_at: expiresAt,
+      monitor_until: this.quotes.monitorUntil(expiresAt),
+      session_binding: newSessionBinding(),
+    }
   }
 
   /** The cart's address moves from its previous payment (locked by findCartAddress) to the new one. */
@@ -180,6 +216,10 @@ export class PaymentClaims {
     if (!claimed) throw new PoolEmptySignal(symbol)
     return claimed
   }
+}
+
+function addressColumns(address: ClaimedAddress): { address: string; memo: string | null; pool_address_id: string } {
+  return { address: address.address, memo: address.memo, pool_address_id: address.id }
 }
 
 function returnExisting(payment: CryptoPaymentDTO): CryptoPaymentDTO {

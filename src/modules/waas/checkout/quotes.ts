@@ -38,8 +38,18 @@ export class Quotes {
   }
 
   /** The payment columns a quote sets: amounts, rate, the address and the quote's two deadlines. */
+  /** a quote made at `now` holds until then */
+  expiresAt(now: Date): Date {
+    return new Date(now.getTime() + this.options.quoteLifetimeSeconds * 1000)
+  }
+
+  /** until then the address stays with the payment: the quote's end plus the monitoring window */
+  monitorUntil(expiresAt: Date): Date {
+    return new Date(expiresAt.getTime() + this.options.monitoringWindowSeconds * 1000)
+  }
+
   paymentFields(input: QuoteInput, coin: CoinConfig, quote: Quote, address: ClaimedAddress, now: Date) {
-    const expiresAt = new Date(now.getTime() + this.options.quoteLifetimeSeconds * 1000)
+    const expiresAt = this.expiresAt(now)
     return {
       symbol: coin.symbol,
       network: coin.network,
@@ -54,7 +64,7 @@ export class Quotes {
       rate_at: quote.rate_at,
       decimals: coin.decimals,
       expires_at: expiresAt,
-      monitor_until: new Date(expiresAt.getTime() + this.options.monitoringWindowSeconds * 1000),
+      monitor_until: this.monitorUntil(expiresAt),
     }
   }
 }

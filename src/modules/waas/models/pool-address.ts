@@ -50,6 +50,15 @@ const PoolAddress = model
     },
     { name: "IDX_waas_pool_address_symbol_status", on: ["symbol", "status"] },
     { name: "IDX_waas_pool_address_cooling_until", on: ["cooling_until"], where: "status = 'cooling'" },
+    // the claim's order over available rows (pool/pick-address-sql.ts): a claim reads the first unlocked entry
+    // instead of sorting the pool, so its cost stays flat as cooled addresses return
+    {
+      name: "IDX_waas_pool_address_claim_order",
+      on: ["symbol", "released_at", "created_at", "id"],
+      where: "status = 'available'",
+    },
+    // an address fetched live at checkout, found by the session it is reserved for
+    { name: "IDX_waas_pool_address_reserved_for", on: ["reserved_for"], where: "reserved_for IS NOT NULL" },
   ])
   // the holder column and the status can never disagree, whatever code writes the row
   .checks([

@@ -1,6 +1,7 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { CryptoPaymentStatus, STATUSES_HOLDING_ADDRESS_PAST_WINDOW } from "../checkout/payment-states"
 import { PoolAddressMachine, PoolAddressStatus } from "./address-states"
+import { claimPickedCte, pickAddressCtes } from "./pick-address-sql"
 
 /**
  * The pool's row-level SQL. Everything that changes an address's status lives here, each statement
@@ -32,13 +33,11 @@ export function statusList(values: readonly string[]): string {
 }
 
 /**
- * Takes one available address of `symbol` for `paymentId`, in ONE statement: the inner SELECT locks a row
- * with FOR UPDATE SKIP LOCKED, so concurrent checkouts each lock a different row instead of queueing on
- * (or both reading) the same one; the outer UPDATE marks it assigned. Returns null when none is free.
- * An address fetched live for another session (reserved_for, until reserved_until) is skipped; one
- * reserved for `sessionId` comes first. Then addresses that were never used, then the ones released
- * longest ago (a late transfer to a recently released address then has the least chance of meeting its
- * next holder). Only `available` rows: the cooling → assigned edge belongs to handOverAddress alone.
+ * Takes one available address of `symbol` for `paymentId`, in ONE statement: the pick (pick-address-sql.ts:
+ * FOR UPDATE SKIP LOCKED, in the claim order, an index read flat in the pool's size) and the UPDATE that
+ * marks it assigned. Returns null when none is free. An address fetched live for another session
+ * (reserved_for, until reserved_until) is skipped; one reserved for `sessionId` comes first. Only
+ * `available` rows: the cooling → assigned edge belongs to handOverAddress alone.
  * Must run inside the caller's transaction so the claim and the payment row commit together.
  */
 export async function claimAvailableAddress(
@@ -46,24 +45,10 @@ export async function claimAvailableAddress(
   args: { symbol: string; paymentId: string; now: Date; sessionId?: string },
 ): Promise<ClaimedAddress | null> {
   PoolAddressMachine.assertTransition("available", "assigned")
-  // free_since is read before the claim clears cooling_until: the end of the last quarantine (endCooling keeps
-  // it), or the release straight to the pool; an address never released was never held
   const result = await db.raw<{ rows: ClaimedAddress[] }>(
-    `WITH picked AS (
-        SELECT id, CASE WHEN released_at IS NULL THEN NULL ELSE COALESCE(cooling_until, released_at) END AS free_since
-          FROM ${POOL_TABLE}
-         WHERE symbol = :symbol AND status = 'available' AND deleted_at IS NULL
-           AND (reserved_until IS NULL OR reserved_until <= :now OR reserved_for = :sessionId)
-         ORDER BY COALESCE(reserved_for = :sessionId AND reserved_until > :now, false) DESC,
-                  released_at ASC NULLS FIRST, created_at ASC, id ASC
-         LIMIT 1
-         FOR UPDATE SKIP LOCKED)
-     UPDATE ${POOL_TABLE} a
-        SET status = 'assigned', crypto_payment_id = :paymentId, assigned_at = :now,
-            cooling_until = NULL, reserved_for = NULL, reserved_until = NULL, updated_at = :now
-       FROM picked
-      WHERE a.id = picked.id
-      RETURNING a.id, a.symbol, a.address, a.memo, a.uid, picked.free_since`,
+    `WITH ${pickAddressCtes(POOL_TABLE)},
+     ${claimPickedCte(POOL_TABLE)}
+     SELECT * FROM claimed`,
     { symbol: args.symbol, paymentId: args.paymentId, now: args.now, sessionId: args.sessionId ?? null },
   )
   return result.rows[0] ?? null

@@ -1,0 +1,134 @@
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { BigNumber, trimZeros } from "@medusajs/framework/utils"
+import { PoolAddressMachine } from "../pool/address-states"
+import { claimPickedCte, pickAddressCtes } from "../pool/pick-address-sql"
+import { PAYMENT_TABLE, POOL_TABLE } from "../pool/pool-sql"
+import type { CryptoPaymentDTO } from "../types"
+
+/**
+ * A new crypto payment row as checkout writes it. The address columns come from the claim (the fast path) or
+ * from the cart's previous payment (a takeover, cart-address.ts).
+ */
+export interface NewPaymentRow {
+  id: string
+  payment_session_id: string
+  payment_collection_id: string | null
+  symbol: string
+  network: string
+  /** exact decimal string of the fiat amount (a Medusa bigNumber column: numeric + raw_ jsonb) */
+  fiat_amount: string
+  currency_code: string
+  amount_due: string
+  rate: string
+  rate_source: string
+  rate_at: Date
+  decimals: number
+  expires_at: Date
+  monitor_until: Date
+  session_binding: string
+}
+
+/** The address part of a payment row, for an insert that does not claim (the cart's takeover). */
+export interface PaymentAddress {
+  address: string
+  memo: string | null
+  pool_address_id: string
+  address_assigned_at: Date
+  address_free_since: Date | null
+}
+
+/** what the one-statement claim found */
+export type ClaimOutcome =
+  | { kind: "inserted"; payment: CryptoPaymentDTO }
+  /** the session already has its payment (idempotency): nothing was written */
+  | { kind: "existing"; payment: CryptoPaymentDTO }
+  /** the cart already has payments: the takeover rules decide (cart-address.ts); nothing was written */
+  | { kind: "cart" }
+  /** no address is free in the pool: nothing was written */
+  | { kind: "empty" }
+
+/**
+ * The columns and values of an insert, with explicit types: an INSERT … SELECT gives untyped parameters no
+ * type from its target columns. The fiat amount is written as the ORM writes a bigNumber column: the numeric
+ * and its raw form (trailing zeros trimmed, precision 20), so a row read back is the ORM's byte for byte.
+ */
+function insertValues(row: NewPaymentRow): { columns: string; values: string; bindings: Record<string, unknown> } {
+  const fiat = new BigNumber(row.fiat_amount)
+  const raw = fiat.raw as { value: string; precision: number }
+  const rawFiat = { ...raw, value: trimZeros(String(raw.value)) }
+  return {
+    columns: `id, payment_session_id, payment_collection_id, symbol, network, fiat_amount, raw_fiat_amount, currency_code,
+              amount_due, rate, rate_source, rate_at, decimals, expires_at, monitor_until, status, amount_received,
+              amount_pending, session_binding`,
+    values: `CAST(:id AS text), CAST(:payment_session_id AS text), CAST(:payment_collection_id AS text), CAST(:symbol AS text),
+             CAST(:network AS text), CAST(:fiat_numeric AS numeric), CAST(:raw_fiat_amount AS jsonb), CAST(:currency_code AS text),
+             CAST(:amount_due AS text), CAST(:rate AS text), CAST(:rate_source AS text), CAST(:rate_at AS timestamptz),
+             CAST(:decimals AS integer), CAST(:expires_at AS timestamptz), CAST(:monitor_until AS timestamptz), 'awaiting_payment', '0',
+             '0', CAST(:session_binding AS text)`,
+    bindings: { ...row, fiat_numeric: String(fiat.numeric), raw_fiat_amount: JSON.stringify(rawFiat) },
+  }
+}
+
+/**
+ * Idempotency, claim and insert in ONE statement (data-modifying CTEs): if the session has no payment yet
+ * and its cart (when given) has none either, an address is picked and locked (pick-address-sql.ts), marked
+ * assigned, and the payment row inserted with it, returned as stored. Otherwise it writes nothing and says
+ * why. A cart with payments goes the takeover path (cart-address.ts), which needs the cart's advisory lock
+ * taken by an EARLIER statement of the transaction: a payment that a concurrent session of the same cart
+ * committed is then visible to this one. Runs inside the caller's transaction.
+ */
+export async function claimAndInsertPayment(
+  db: Knex.Transaction,
+  row: NewPaymentRow,
+  args: { now: Date },
+): Promise<ClaimOutcome> {
+  PoolAddressMachine.assertTransition("available", "assigned")
+  const { columns, values, bindings } = insertValues(row)
+  const result = await db.raw<{ rows: Array<Record<string, unknown> & { claim_outcome: ClaimOutcome["kind"] }> }>(
+    `WITH existing AS (
+        SELECT * FROM ${PAYMENT_TABLE} WHERE payment_session_id = :sessionId AND deleted_at IS NULL),
+     cart AS (
+        SELECT 1 FROM ${PAYMENT_TABLE}
+         WHERE CAST(:payment_collection_id AS text) IS NOT NULL AND payment_collection_id = :payment_collection_id
+           AND deleted_at IS NULL
+         LIMIT 1),
+     ${pickAddressCtes(POOL_TABLE, "NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM cart)")},
+     ${claimPickedCte(POOL_TABLE)},
+     inserted AS (
+        INSERT INTO ${PAYMENT_TABLE} (${columns}, address, memo, pool_address_id, address_assigned_at, address_free_since)
+        SELECT ${values}, c.address, c.memo, c.id, CAST(:now AS timestamptz), c.free_since FROM claimed c
+        RETURNING *)
+     SELECT 'inserted' AS claim_outcome, i.* FROM inserted i
+     UNION ALL SELECT 'existing', e.* FROM existing e
+     UNION ALL SELECT 'cart', e.* FROM cart LEFT JOIN existing e ON false WHERE NOT EXISTS (SELECT 1 FROM existing)`,
+    { ...bindings, sessionId: row.payment_session_id, paymentId: row.id, symbol: row.symbol, now: args.now },
+  )
+  const first = result.rows[0]
+  if (!first) return { kind: "empty" }
+  if (first.claim_outcome === "cart") return { kind: "cart" }
+  return { kind: first.claim_outcome, payment: paymentFromRow(first) }
+}
+
+/** Inserts a payment row whose address is already settled (the cart's takeover); returns it as stored. */
+export async function insertPaymentRow(db: Knex.Transaction, row: NewPaymentRow, address: PaymentAddress): Promise<CryptoPaymentDTO> {
+  const { columns, values, bindings } = insertValues(row)
+  const result = await db.raw<{ rows: Array<Record<string, unknown>> }>(
+    `INSERT INTO ${PAYMENT_TABLE} (${columns}, address, memo, pool_address_id, address_assigned_at, address_free_since)
+     SELECT ${values}, CAST(:address AS text), CAST(:memo AS text), CAST(:pool_address_id AS text),
+            CAST(:address_assigned_at AS timestamptz), CAST(:address_free_since AS timestamptz)
+     RETURNING *`,
+    { ...bindings, ...address },
+  )
+  return paymentFromRow(result.rows[0])
+}
+
+/**
+ * A payment row as the module's generated CRUD returns it (what retrieveCryptoPayment gives): node-postgres
+ * already yields Dates, numbers and the raw jsonb; the bigNumber column is the ORM's number, derived from
+ * its raw value as the ORM derives it.
+ */
+export function paymentFromRow(row: Record<string, unknown>): CryptoPaymentDTO {
+  const { claim_outcome: _outcome, ...columns } = row
+  const raw = columns.raw_fiat_amount as { value: string; precision: number }
+  return { ...columns, fiat_amount: new BigNumber(raw.value, { precision: raw.precision }).numeric } as unknown as CryptoPaymentDTO
+}
