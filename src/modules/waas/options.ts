@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
+import { PaymentPageOptionsSchema } from "./checkout/payment-page/page-options"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
 import { WithdrawalOptionsSchema } from "./withdrawals/withdrawal-options"
 
@@ -187,6 +188,8 @@ const OptionsObject = z.object({
   callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
   /** refunds as WaaS withdrawals: payer, approvals, fee bearer (withdrawals/withdrawal-options.ts) */
   withdrawals: WithdrawalOptionsSchema,
+  /** the hosted payment page (checkout/payment-page/page-options.ts) */
+  paymentPage: PaymentPageOptionsSchema,
 })
 
 function canLoad(load: () => unknown): boolean {
