@@ -64,6 +64,10 @@ export class WaasModuleBase extends MedusaService({
   }
 
   __hooks = {
+    onApplicationStart: async (): Promise<void> => {
+      // never awaited work: the hook returns at once and boot goes on (see onStarted_)
+      this.onStarted_()
+    },
     onApplicationPrepareShutdown: async (): Promise<void> => {
       this.shutdown_.close()
     },
@@ -78,6 +82,9 @@ export class WaasModuleBase extends MedusaService({
       await this.shutdown_.drain((left) => this.logger_.warn(`medusa-plugin-waas: shutting down with ${left} background run(s) still going`))
     },
   }
+
+  /** what the facade starts in the background once the application has started; must not throw or block */
+  protected onStarted_(): void {}
 
   /** true once the application has begun to shut down: jobs start nothing new */
   isShuttingDown(): boolean {

@@ -57,6 +57,11 @@ export default class WaasModuleService extends WaasModuleBase {
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
   }
 
+  /** the pool's first fill, in the background, as the application starts (pool/boot-fill.ts) */
+  protected onStarted_(): void {
+    this.pool_.fillAtBoot()
+  }
+
   listEnabledCoins(): PublicCoin[] {
     return this.coins_.listEnabled()
   }

@@ -21,6 +21,8 @@ export function testOptions(overrides: Partial<RawWaasOptions> & { waasPublicKey
     connectTimeoutMs: 1_000,
     readTimeoutMs: 2_000,
     liveFetchTimeoutMs: 2_000,
+    // a spec fills the pool itself when it wants one; a fill at boot would race its counts
+    refillOnBoot: false,
     coins: [
       { symbol: "BTC", displayName: "Bitcoin", network: "bitcoin", decimals: 8, explorerUrl: "https://mempool.space/address/{address}", poolLowWatermark: 5, poolBatchSize: 10 },
       { symbol: "ETH", displayName: "Ether", network: "ethereum", decimals: 18, chainId: 1, explorerUrl: "https://etherscan.io", poolLowWatermark: 5, poolBatchSize: 10 },
