@@ -13,7 +13,8 @@ import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
 import { DESKTOP, launchBrowser, newPage, PHONE, saveScreenshot } from "./support/browser"
 import { placeCryptoOrder, storeView, type StoreViewType } from "./support/checkout"
-import { decodeQr } from "./support/qr"
+import { decodeQr, decodeQrWhen } from "./support/qr"
+import { startStorefrontServer, type StorefrontServer } from "./support/storefront-page"
 
 jest.setTimeout(180_000)
 
@@ -33,6 +34,16 @@ const { merchant, merchantKeys, sim } = useDepositWaas({ usdtPool: 4 })
 beforeAll(() => {
   const options = JSON.parse(process.env.WAAS_PLUGIN_OPTIONS!)
   process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify({ ...options, paymentPage: { returnUrl: RETURN_URL, pollIntervalSeconds: 2 } })
+})
+// the component tests' stand-in storefront calls the Store API from its own origin: Medusa must allow it
+let shop: StorefrontServer
+beforeAll(async () => {
+  shop = await startStorefrontServer()
+  process.env.STORE_CORS = shop.origin
+})
+afterAll(async () => {
+  delete process.env.STORE_CORS
+  await shop?.close()
 })
 
 type ShopperPage = Page & { problems: string[] }
@@ -318,6 +329,119 @@ medusaIntegrationTestRunner({
       expect(await decodeQr(page.locator("#waas-qr"))).toBe(view.payment_uri)
       await saveScreenshot(page, "pay-page-phone-0-no-javascript")
       await context.close()
+    })
+
+    /** the React component on a stand-in storefront page, at both sizes, polling the store route */
+    async function openComponents(sessionId: string) {
+      const opened: Array<{ label: string; page: ShopperPage }> = []
+      for (const [label, viewport] of [["phone", PHONE], ["desktop", DESKTOP]] as const) {
+        const page = await newPage(browser, viewport)
+        pages.push(page)
+        await page.goto(shop.url({ session: sessionId, backend: baseUrl(), key: seeded.publishableKey }))
+        opened.push({ label, page })
+      }
+      return opened
+    }
+
+    async function expectComponentFigures(page: Page, view: StoreViewType) {
+      expect(await text(page, '.waas-pay__figures [data-field="amount_due"]')).toBe(view.amount_due)
+      expect(await text(page, '.waas-pay__figures [data-field="amount_received"]')).toBe(view.amount_received)
+      expect(await text(page, '.waas-pay__figures [data-field="amount_pending"]')).toBe(view.amount_pending)
+    }
+
+    it("the storefront component shows the same view through the same states: awaiting → detected → underpaid → paid", async () => {
+      const store = storefront()
+      const { sessionId, view } = await placeCryptoOrder(store, seeded)
+      const both = await openComponents(sessionId)
+      const waitFor = (page: Page, state: string) =>
+        page.waitForFunction((s) => document.querySelector(".waas-pay")?.getAttribute("data-state") === s, state, { timeout: 30_000, polling: 100 })
+
+      for (const { label, page } of both) {
+        await waitFor(page, "awaiting")
+        expect(await text(page, ".waas-pay h2")).toBe("Send your payment")
+        expect(await text(page, '.waas-pay [data-field="amount_to_send"]')).toBe(view.amount_due)
+        expect(await text(page, '.waas-pay [data-field="address"]')).toBe(view.address)
+        await page.waitForSelector(".waas-pay__qr svg")
+        expect(await decodeQr(page.locator(".waas-pay__qr"))).toBe(view.payment_uri)
+        expect(await text(page, '[data-field="countdown"]')).toMatch(/^1[0-9]{2}:[0-5]\d:[0-5]\d$/)
+        await expectComponentFigures(page, view)
+        await saveScreenshot(page, `component-${label}-1-awaiting`)
+      }
+
+      const due = new Decimal(view.amount_due)
+      const first = due.times(0.25).toDecimalPlaces(6).toFixed()
+      const firstId = payer().sendUnconfirmed(view.address, first)
+      await runDepositPoll(container(), { force: true })
+      const detected = await storeView(store, sessionId)
+      for (const { label, page } of both) {
+        await waitFor(page, "detected")
+        expect(await text(page, ".waas-pay h2")).toBe("Payment detected, waiting for confirmations")
+        expect(await page.locator(".waas-pay__pay").count()).toBe(0)
+        await expectComponentFigures(page, detected)
+        await saveScreenshot(page, `component-${label}-2-detected`)
+      }
+
+      sim().control.confirmDeposit(firstId, 12)
+      await payer().acknowledged(firstId)
+      await inboxSettled(db())
+      const underpaid = await storeView(store, sessionId)
+      expect(underpaid.status).toBe("underpaid")
+      for (const { label, page } of both) {
+        await waitFor(page, "underpaid")
+        expect(await text(page, ".waas-pay h2")).toBe("Partly paid: send the rest")
+        expect(await text(page, '.waas-pay [data-field="amount_to_send"]')).toBe(underpaid.amount_remaining)
+        await page.waitForFunction(() => document.querySelector(".waas-pay__qr svg") !== null)
+        // the component regenerates the QR code after the view arrives: read it once it shows the new URI
+        expect(await decodeQrWhen(page.locator(".waas-pay__qr"), (t) => t === underpaid.remaining_payment_uri)).toBe(underpaid.remaining_payment_uri)
+        await expectComponentFigures(page, underpaid)
+        await saveScreenshot(page, `component-${label}-3-underpaid`)
+      }
+
+      const secondId = payer().send(view.address, underpaid.amount_remaining)
+      await payer().acknowledged(secondId)
+      await inboxSettled(db())
+      const paid = await storeView(store, sessionId)
+      expect(paid.status).toBe("paid")
+      for (const { label, page } of both) {
+        await waitFor(page, "paid")
+        expect(await text(page, ".waas-pay h2")).toBe("Paid, thank you")
+        expect(await page.locator(".waas-pay__pay").count()).toBe(0)
+        expect(await page.locator(".waas-pay__return").getAttribute("href")).toBe("https://shop.example.com/thanks")
+        await page.waitForFunction(() => document.body.dataset.paidCalls === "1")
+        await expectComponentFigures(page, paid)
+        await saveScreenshot(page, `component-${label}-4-paid`)
+      }
+    })
+
+    it("the storefront component shows expired, then late, like the hosted page", async () => {
+      const { sessionId, view } = await placeCryptoOrder(storefront(), seeded)
+      const both = await openComponents(sessionId)
+      const waitFor = (page: Page, state: string) =>
+        page.waitForFunction((s) => document.querySelector(".waas-pay")?.getAttribute("data-state") === s, state, { timeout: 30_000, polling: 100 })
+      for (const { page } of both) await waitFor(page, "awaiting")
+      const expires = new Date(sim().clock.now() - 10 * 60_000)
+      await db().raw(`UPDATE waas_crypto_payment SET expires_at = ?, monitor_until = ? WHERE payment_session_id = ?`, [
+        expires,
+        new Date(expires.getTime() + 60 * 60_000),
+        sessionId,
+      ])
+      await waas().expireStalePayments()
+      for (const { label, page } of both) {
+        await waitFor(page, "expired")
+        expect(await text(page, ".waas-pay h2")).toBe("This quote has expired")
+        expect(await page.locator(".waas-pay__pay").count()).toBe(0)
+        expect(await text(page, ".waas-pay__return")).toBe("Back to the store")
+        await saveScreenshot(page, `component-${label}-5-expired`)
+      }
+      const id = payer().send(view.address, view.amount_due)
+      await payer().acknowledged(id)
+      await inboxSettled(db())
+      for (const { label, page } of both) {
+        await waitFor(page, "late")
+        expect(await text(page, ".waas-pay h2")).toBe("Your payment arrived after the quote expired")
+        expect(await page.locator(".waas-pay__return").count()).toBe(0)
+        await saveScreenshot(page, `component-${label}-6-late`)
+      }
     })
   },
 })
