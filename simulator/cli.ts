@@ -230,6 +230,11 @@ function describe(s: CliSettings): string {
     `  second confirmation ........ ${s.confirmUrl ?? "(none: withdrawals are approved without asking; pass --confirm-url)"}`,
     "Control API (deposits, confirmations, withdrawal outcomes, clock, faults):",
     `  ${s.controlUrl}   Authorization: Bearer ${s.controlToken}`,
+    "For the store's .env (the plugin README's simulator section reads these names):",
+    `  WAAS_HOST=${s.url}`,
+    `  WAAS_APP_ID=${s.appId}`,
+    `  WAAS_PUBLIC_KEY=${s.walletPublicKey}`,
+    ...(s.merchantPrivateKey ? [`  WAAS_MERCHANT_PRIVATE_KEY=${s.merchantPrivateKey}`] : []),
     "Ctrl-C stops the simulator.",
     ""
   )
