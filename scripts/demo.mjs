@@ -68,6 +68,7 @@ if (once) {
 console.log(`
 ✔ ready in ${elapsed} s
   storefront API  ${ctx.medusaUrl}/store  (x-publishable-api-key: ${ctx.seeded.store.publishableKey})
+  payment page    ${ctx.medusaUrl}/waas/pay/${ctx.checkout.session.id}  (the demo order's hosted payment page)
   admin           ${ctx.medusaUrl}/app  (${ctx.admin.email} / ${ctx.admin.password})
   WaaS simulator  ${ctx.sim.url}${ctx.sim.pathPrefix}, control API ${ctx.sim.controlUrl} (token ${ctx.sim.controlToken})
   logs            ${workDir}

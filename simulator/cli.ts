@@ -1,4 +1,5 @@
-import { readFileSync } from "node:fs"
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs"
+import path from "node:path"
 import { randomBytes } from "node:crypto"
 import { parseArgs } from "node:util"
 import { generateWaasKeyPair } from "../src/protocol"
@@ -25,6 +26,9 @@ Options (environment variable in brackets):
   --wallet-private-key <k>    WaaS private key (base64 PKCS#8, PEM or @file); generated when absent
                                                                                 [WAAS_SIM_WALLET_PRIVATE_KEY]
   --control-token <t>         bearer token of /_control; generated when absent  [WAAS_SIM_CONTROL_TOKEN]
+  --state-dir <dir>           keep the generated app_id, keys and control token in <dir>/keys.json,
+                              so a restart prints the same values (the ledger itself stays in memory)
+                                                                                [WAAS_SIM_STATE_DIR]
   --time-scale <x>            simulated ms per real ms (60: the 2 min retry takes 2 s) [WAAS_SIM_TIME_SCALE]
   --auto-confirm              deposits gain a confirmation every block          [WAAS_SIM_AUTO_CONFIRM=1]
   --block-time-ms <n>         simulated ms per block, default 10000             [WAAS_SIM_BLOCK_TIME_MS]
@@ -72,6 +76,7 @@ export async function main(argv: string[]): Promise<WaasSimulator | undefined> {
       "payout-uid": { type: "string" },
       "wallet-private-key": { type: "string" },
       "control-token": { type: "string" },
+      "state-dir": { type: "string" },
       "time-scale": { type: "string" },
       "auto-confirm": { type: "boolean" },
       "block-time-ms": { type: "string" },
@@ -90,14 +95,18 @@ export async function main(argv: string[]): Promise<WaasSimulator | undefined> {
     return typeof f === "string" ? f : env[name]
   }
 
+  const stateDir = pick("state-dir", "WAAS_SIM_STATE_DIR") || undefined
+  const kept = stateDir ? keptKeys(stateDir) : undefined
   let merchantPublicKey = readKey(pick("merchant-public-key", "WAAS_SIM_MERCHANT_PUBLIC_KEY"))
   let merchantPrivateKey: string | undefined
   if (!merchantPublicKey) {
-    const pair = generateWaasKeyPair()
+    const pair = kept?.merchant ?? generateWaasKeyPair()
     merchantPublicKey = pair.publicKey
     merchantPrivateKey = pair.privateKey
   }
-  const appId = pick("app-id", "WAAS_SIM_APP_ID") || randomBytes(16).toString("hex")
+  const appId = pick("app-id", "WAAS_SIM_APP_ID") || kept?.appId || randomBytes(16).toString("hex")
+  const walletPrivateKey = readKey(pick("wallet-private-key", "WAAS_SIM_WALLET_PRIVATE_KEY")) ?? kept?.walletPrivateKey
+  const controlToken = pick("control-token", "WAAS_SIM_CONTROL_TOKEN") || kept?.controlToken || undefined
   const notifyUrl = pick("notify-url", "WAAS_SIM_NOTIFY_URL") || undefined
   const confirmUrl = pick("confirm-url", "WAAS_SIM_CONFIRM_URL") || undefined
   const quiet = v.quiet === true
@@ -114,8 +123,8 @@ export async function main(argv: string[]): Promise<WaasSimulator | undefined> {
     port: num("port", pick("port", "WAAS_SIM_PORT")) ?? 4600,
     host: pick("host", "WAAS_SIM_HOST") || "127.0.0.1",
     pathPrefix: pick("path-prefix", "WAAS_SIM_PATH_PREFIX") ?? "/api/v2",
-    walletPrivateKey: readKey(pick("wallet-private-key", "WAAS_SIM_WALLET_PRIVATE_KEY")),
-    controlToken: pick("control-token", "WAAS_SIM_CONTROL_TOKEN") || undefined,
+    walletPrivateKey,
+    controlToken,
     timeScale: num("time-scale", pick("time-scale", "WAAS_SIM_TIME_SCALE")),
     autoConfirmDeposits: v["auto-confirm"] === true || env.WAAS_SIM_AUTO_CONFIRM === "1",
     blockTimeMs: num("block-time-ms", pick("block-time-ms", "WAAS_SIM_BLOCK_TIME_MS")),
@@ -130,6 +139,15 @@ export async function main(argv: string[]): Promise<WaasSimulator | undefined> {
     ],
     logger,
   })
+
+  if (stateDir && !kept) {
+    saveKeys(stateDir, {
+      appId,
+      merchant: merchantPrivateKey ? { publicKey: merchantPublicKey, privateKey: merchantPrivateKey } : undefined,
+      walletPrivateKey: sim.walletPrivateKey,
+      controlToken: sim.controlToken,
+    })
+  }
 
   const settings: CliSettings = {
     url: sim.url,
@@ -160,6 +178,34 @@ export async function main(argv: string[]): Promise<WaasSimulator | undefined> {
   return sim
 }
 
+/** What --state-dir keeps: the values a store copies into its .env, so they survive a restart. */
+interface KeptKeys {
+  appId: string
+  merchant?: { publicKey: string; privateKey: string }
+  walletPrivateKey: string
+  controlToken: string
+}
+
+function keptKeys(dir: string): KeptKeys | undefined {
+  const file = path.join(dir, "keys.json")
+  if (!existsSync(file)) return undefined
+  try {
+    const k = JSON.parse(readFileSync(file, "utf8")) as KeptKeys
+    if (typeof k.appId !== "string" || typeof k.walletPrivateKey !== "string" || typeof k.controlToken !== "string") throw new Error("missing fields")
+    return k
+  } catch (e) {
+    throw new Error(`--state-dir: ${file} is not a keys file this simulator wrote (${e instanceof Error ? e.message : String(e)}); move it away to start afresh`)
+  }
+}
+
+function saveKeys(dir: string, keys: KeptKeys): void {
+  mkdirSync(dir, { recursive: true })
+  const file = path.join(dir, "keys.json")
+  // private keys: readable by this user only
+  writeFileSync(file, JSON.stringify(keys, null, 2) + "\n", { mode: 0o600 })
+  chmodSync(file, 0o600)
+}
+
 function describe(s: CliSettings): string {
   const lines = [
     "WaaS simulator running (ChainUp Custody WaaS v2 wire protocol). Configure the store with:",
@@ -184,6 +230,11 @@ function describe(s: CliSettings): string {
     `  second confirmation ........ ${s.confirmUrl ?? "(none: withdrawals are approved without asking; pass --confirm-url)"}`,
     "Control API (deposits, confirmations, withdrawal outcomes, clock, faults):",
     `  ${s.controlUrl}   Authorization: Bearer ${s.controlToken}`,
+    "For the store's .env (the plugin README's simulator section reads these names):",
+    `  WAAS_HOST=${s.url}`,
+    `  WAAS_APP_ID=${s.appId}`,
+    `  WAAS_PUBLIC_KEY=${s.walletPublicKey}`,
+    ...(s.merchantPrivateKey ? [`  WAAS_MERCHANT_PRIVATE_KEY=${s.merchantPrivateKey}`] : []),
     "Ctrl-C stops the simulator.",
     ""
   )

@@ -31,7 +31,7 @@ export function fixedUsdRateSource(): RawWaasOptions["rateSource"] {
 export function waasPluginOptions(
   simulator: SimulatorEndpoint,
   merchant: MerchantCredentials,
-  { rateSource = fixedUsdRateSource(), poolBatchSize = 3 } = {}
+  { rateSource = fixedUsdRateSource(), poolBatchSize = 3, refillOnBoot = false } = {}
 ): RawWaasOptions {
   const pool = { poolLowWatermark: poolBatchSize, poolBatchSize }
   return {
@@ -41,6 +41,8 @@ export function waasPluginOptions(
     merchantPrivateKey: merchant.merchantPrivateKey,
     waasPublicKey: simulator.walletPublicKey,
     defaultCoin: "USDTERC20",
+    // the specs fill the pool themselves (a fill at boot would race their counts); the demo turns it on
+    refillOnBoot,
     coins: [
       {
         symbol: "USDTERC20",

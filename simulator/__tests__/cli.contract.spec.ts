@@ -1,4 +1,6 @@
 import { spawn, type ChildProcess } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
 import * as path from "node:path"
 import { encryptEnvelope, decryptEnvelope, generateWaasKeyPair } from "../../src/protocol"
 import type { CliSettings } from "../cli"
@@ -37,6 +39,38 @@ async function stop(r: Running): Promise<number | null> {
 }
 
 describe("waas-simulator CLI", () => {
+  it("--state-dir keeps the generated app_id, keys and control token across restarts, readable by its user only", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "waas-sim-state-"))
+    try {
+      const first = await run(["--state-dir", dir])
+      expect(await stop(first)).toBe(0)
+      expect(fs.statSync(path.join(dir, "keys.json")).mode & 0o777).toBe(0o600)
+      const second = await run([], { WAAS_SIM_STATE_DIR: dir })
+      try {
+        for (const key of ["appId", "walletPublicKey", "merchantPublicKey", "merchantPrivateKey", "controlToken"] as const) {
+          expect({ key, same: second.settings[key] === first.settings[key] }).toEqual({ key, same: true })
+        }
+        // the kept key still signs for the kept app id
+        const data = encryptEnvelope(JSON.stringify({ time: Date.now(), email: "kept@shop.test" }), second.settings.merchantPrivateKey as string)
+        const res = await fetch(`${second.settings.url}${second.settings.pathPrefix}/user/registerEmail`, {
+          method: "POST",
+          headers: { "content-type": "application/x-www-form-urlencoded" },
+          body: new URLSearchParams({ app_id: second.settings.appId, data }).toString(),
+        })
+        const outer = (await res.json()) as { data: string }
+        expect(JSON.parse(decryptEnvelope(outer.data, second.settings.walletPublicKey))).toMatchObject({ code: "0" })
+      } finally {
+        expect(await stop(second)).toBe(0)
+      }
+      // a flag still wins over the kept value
+      const third = await run(["--state-dir", dir, "--app-id", "flag-app"])
+      expect(third.settings.appId).toBe("flag-app")
+      expect(await stop(third)).toBe(0)
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true })
+    }
+  }, 30_000)
+
   it("starts from the checkout, prints the store settings, serves the WaaS with a demo merchant key, and stops on SIGTERM", async () => {
     const r = await run(["--app-id", "cli-app"], { WAAS_SIM_CONTROL_TOKEN: "from-env" })
     try {

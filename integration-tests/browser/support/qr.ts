@@ -12,3 +12,22 @@ export async function decodeQr(element: Locator): Promise<string> {
   if (!code) throw new Error(`decodeQr: no QR code found in a ${png.width}x${png.height} screenshot of the element`)
   return code.data
 }
+
+/**
+ * For a QR code that is re-rendered asynchronously: decodes until `until` accepts the text or 10 s pass,
+ * and returns the last text read (the caller asserts on it, so a QR that never changes still fails).
+ */
+export async function decodeQrWhen(element: Locator, until: (text: string) => boolean, timeoutMs = 10_000): Promise<string | null> {
+  const deadline = Date.now() + timeoutMs
+  let last: string | null = null
+  for (;;) {
+    try {
+      last = await decodeQr(element)
+      if (until(last)) return last
+    } catch {
+      // mid-render: no code in the pixels yet
+    }
+    if (Date.now() > deadline) return last
+    await new Promise((r) => setTimeout(r, 200))
+  }
+}

@@ -57,6 +57,10 @@ export class WaasModuleBase extends MedusaService(WAAS_SERVICE_MODELS) {
   }
 
   __hooks = {
+    onApplicationStart: async (): Promise<void> => {
+      // never awaited work: the hook returns at once and boot goes on (see onStarted_)
+      this.onStarted_()
+    },
     onApplicationPrepareShutdown: async (): Promise<void> => {
       this.shutdown_.close()
     },
@@ -73,6 +77,9 @@ export class WaasModuleBase extends MedusaService(WAAS_SERVICE_MODELS) {
       for (const close of this.closers_) await close().catch(() => undefined)
     },
   }
+
+  /** what the facade starts in the background once the application has started; must not throw or block */
+  protected onStarted_(): void {}
 
   /** true once the application has begun to shut down: jobs start nothing new */
   isShuttingDown(): boolean {

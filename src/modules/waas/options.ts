@@ -1,5 +1,6 @@
 import { z } from "zod"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
+import { PaymentPageOptionsSchema } from "./checkout/payment-page/page-options"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
 import { ReconciliationOptionsSchema } from "./reconciliation/recon-options"
 import { WithdrawalOptionsSchema } from "./withdrawals/withdrawal-options"
@@ -169,6 +170,12 @@ const OptionsObject = z.object({
       error: 'expected a lower-case domain such as "waas-pool.invalid"',
     })
     .default("waas-pool.invalid"),
+  /**
+   * Start the pool's first fill when the application starts (in the background: boot never waits on the WaaS),
+   * on every instance that runs jobs (workerMode "shared" or "worker"), instead of waiting for the first refill
+   * tick (up to 5 minutes). Safe on several instances (the refill's advisory lock).
+   */
+  refillOnBoot: z.boolean({ error: "expected true or false" }).default(true),
   /** the WaaS's registered-user cap per merchant (protocol §2.1: 50,000 unless ChainUp raised it) */
   userCap: wholeNumber(1, 100_000_000).default(50_000),
   liveFetchTimeoutMs: milliseconds(3_000),
@@ -203,6 +210,8 @@ const OptionsObject = z.object({
   withdrawals: WithdrawalOptionsSchema,
   /** the daily reconciliation: the business day's zone, the settle delay (reconciliation/recon-options.ts) */
   reconciliation: ReconciliationOptionsSchema,
+  /** the hosted payment page (checkout/payment-page/page-options.ts) */
+  paymentPage: PaymentPageOptionsSchema,
 })
 
 function canLoad(load: () => unknown): boolean {

@@ -5,6 +5,7 @@ import type { CallbackListState, CallbackSide, ClaimedCallback, RecordedCallback
 import { Coins } from "./checkout/coins"
 import { PaymentClaims } from "./checkout/payment-claims"
 import { PaymentLifecycle } from "./checkout/payment-lifecycle"
+import { PaymentPage } from "./checkout/payment-page/payment-page"
 import type { CryptoPaymentStatus } from "./checkout/payment-states"
 import type { CryptoPaymentPublicView } from "./checkout/public-view"
 import { Quotes } from "./checkout/quotes"
@@ -40,6 +41,7 @@ export default class WaasModuleService extends WaasModuleBase {
   private readonly depositPoll_: DepositPollState
   private readonly withdrawals_: Withdrawals
   private readonly reconciliation_: Reconciliation
+  private readonly paymentPage_: PaymentPage
 
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
@@ -54,8 +56,14 @@ export default class WaasModuleService extends WaasModuleBase {
     this.deposits_ = new DepositLedger(deps)
     this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)
+    this.paymentPage_ = new PaymentPage(this.options_.paymentPage, this.payments_, this.coins_, deps.now)
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
     this.reconciliation_ = new Reconciliation(deps)
+  }
+
+  /** the pool's first fill, in the background, as the application starts (pool/boot-fill.ts) */
+  protected onStarted_(): void {
+    this.pool_.fillAtBoot()
   }
 
   listEnabledCoins(): PublicCoin[] {
@@ -224,6 +232,11 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.depositPoll_.advance(from, to, sharedContext)
   }
 
+
+  /** The hosted payment page's options, text and per-session model (checkout/payment-page/). */
+  paymentPage(): PaymentPage {
+    return this.paymentPage_
+  }
 
   /** Refunds as WaaS withdrawals (withdrawals/): one accessor, the domain's methods behind it, keeps this facade small. */
   withdrawals(): Withdrawals {

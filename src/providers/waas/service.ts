@@ -28,6 +28,7 @@ import {
   PaymentActions,
   PaymentSessionStatus,
 } from "@medusajs/framework/utils"
+import { configManager } from "@medusajs/framework/config"
 import type { Logger } from "@medusajs/framework/types"
 import { WAAS_MODULE } from "../../modules/waas"
 import { parseWaasOptions } from "../../modules/waas/options"
@@ -36,17 +37,13 @@ import type { CryptoPaymentDTO } from "../../modules/waas/service"
 import { decideByBinding, decideByMedusa, readSessionData, refusalMessage, SessionData, type SessionDecision } from "./session-claim"
 import { paymentCollectionOfSession } from "./medusa-session"
 import { sessionStatusFor } from "./status-map"
+import { MISSING_DEPENDENCY, wiringProblem, type WiringConfig } from "./wiring"
 
 /** What a call may act on: a session's crypto payment (null when the module has none), nothing, or a refusal. */
 type Resolved =
   | { kind: "payment"; sessionId: string; payment: CryptoPaymentDTO | null }
   | { kind: "none" }
   | Extract<SessionDecision, { kind: "refused" }>
-
-const MISSING_MODULE =
-  'medusa-plugin-waas: the "waas" payment provider cannot reach the "waas" module. In medusa-config, add ' +
-  'dependencies: ["waas"] to the payment module entry: { resolve: "@medusajs/medusa/payment", dependencies: ["waas"], ' +
-  'options: { providers: [{ resolve: "medusa-plugin-waas/providers/waas", id: "waas" }] } }'
 
 /**
  * The Medusa payment provider `pp_waas_waas`. Thin: every decision is the `waas` module's; this class maps
@@ -62,6 +59,11 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
    * options here too, they are validated with the same schema, so a typo fails the boot either way.
    */
   static validateOptions(options: Record<string, unknown> | undefined): void {
+    // Medusa calls this while it loads the payment module at boot: the moment to catch a config that does
+    // not wire this provider to the plugin's module (it would otherwise fail the first checkout)
+    const config = loadedConfig()
+    const problem = config && wiringProblem(config)
+    if (problem) throw new Error(problem)
     if (!options || Object.keys(options).length === 0) return
     parseWaasOptions(options)
   }
@@ -80,7 +82,7 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
       // an awilix cradle throws on an unregistered name
       service = undefined
     }
-    if (!service) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, MISSING_MODULE)
+    if (!service) throw new MedusaError(MedusaError.Types.UNEXPECTED_STATE, MISSING_DEPENDENCY)
     return service as WaasModuleService
   }
 
@@ -288,6 +290,13 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
  */
 function sessionData(waas: WaasModuleService, payment: CryptoPaymentDTO): Record<string, unknown> {
   return { ...waas.toPublicView(payment), ...(payment.session_binding ? { session_binding: payment.session_binding } : {}) }
+}
+
+/** The application's config while Medusa boots; null outside a boot (a unit test constructing the provider). */
+function loadedConfig(): WiringConfig | null {
+  // baseDir is set by loadConfig; reading `config` before that logs a warning
+  if (!configManager.baseDir) return null
+  return configManager.config as unknown as WiringConfig
 }
 
 /** the stored fiat amount, exact (from raw_fiat_amount when present) */

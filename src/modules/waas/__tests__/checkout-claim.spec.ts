@@ -409,6 +409,8 @@ moduleIntegrationTestRunner<WaasModuleService>({
           amount_remaining: "12.5",
           expires_at: new Date(p.expires_at).toISOString(),
           payment_uri: `ethereum:${USDT_CONTRACT}@1/transfer?address=${p.address}&uint256=12500000`,
+          // nothing arrived yet: what to scan now is the whole amount
+          remaining_payment_uri: `ethereum:${USDT_CONTRACT}@1/transfer?address=${p.address}&uint256=12500000`,
           explorer_url: null,
         })
         const [account] = await service.listWaasAccounts({})

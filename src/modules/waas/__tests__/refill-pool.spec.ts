@@ -185,14 +185,29 @@ moduleIntegrationTestRunner<WaasModuleService>({
       expect(warn).not.toHaveBeenCalled()
     })
 
-    it("fetches an address live when the pool ran dry, and the payment gets exactly that address", async () => {
+    it("fetches an address live when the pool was never filled, without the advice meant for a pool that ran dry", async () => {
       log.clear()
       const payment = await service.createPaymentForSession({ session_id: "payses_live", amount: 50, currency_code: "usd", symbol: "ETH" })
-      expect(log.lines.warn.some((m) => m.includes("the ETH address pool ran dry at checkout"))).toBe(true)
+      // a fresh store (its first fill still running, or the WaaS unreachable at boot): nothing to raise yet
+      expect(log.lines.warn.filter((m) => m.includes("ran dry"))).toEqual([])
+      expect(log.lines.info.some((m) => m.includes("the ETH address pool has not been filled yet"))).toBe(true)
       const [address] = await service.listPoolAddresses({ id: payment.pool_address_id })
       expect(address).toMatchObject({ status: "assigned", crypto_payment_id: payment.id, address: payment.address })
       const waasAddress = waas.sim.control.getState().addresses.find((a) => String(a.uid) === address.uid && a.symbol === "ETH")
       expect(waasAddress?.address).toBe(payment.address)
+    })
+
+    it("says the pool ran dry, with the advice, once a filled pool is used up", async () => {
+      await service.refillPool({ symbols: ["ETH"] })
+      for (let i = 0; i < 4; i++) {
+        await service.createPaymentForSession({ session_id: `payses_pool_${i}`, amount: 50, currency_code: "usd", symbol: "ETH" })
+      }
+      expect(log.lines.warn.filter((m) => m.includes("ran dry"))).toEqual([])
+      log.clear()
+      await service.createPaymentForSession({ session_id: "payses_dry", amount: 50, currency_code: "usd", symbol: "ETH" })
+      expect(log.lines.warn).toContain(
+        "medusa-plugin-waas: the ETH address pool ran dry at checkout. Raise poolLowWatermark or run the refill more often.",
+      )
     })
   },
 })

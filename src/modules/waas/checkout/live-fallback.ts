@@ -1,6 +1,7 @@
 import { LiveFetchTimeout, NoDepositAddressError, publicWaasFailure } from "../errors"
 import type { ModuleDeps } from "../module-context"
 import { takeLiveFetchSlot } from "../pool/live-fetch-budget"
+import { poolEverFilled } from "../pool/pool-sql"
 import { provisionerFor } from "../pool/provisioner"
 import { withTimeout } from "../with-timeout"
 
@@ -35,9 +36,18 @@ export class LiveFallback {
       if (!(e instanceof PoolEmptySignal)) throw e
     }
     const { logger, options } = this.deps
-    logger.warn(
-      `medusa-plugin-waas: the ${symbol} address pool ran dry at checkout. Raise poolLowWatermark or run the refill more often.`,
-    )
+    // The advice to raise the watermark fits a pool that was filled and used up, not one that was never
+    // filled (a fresh store whose first fill at boot is still running, or could not reach the WaaS).
+    if (await this.deps.db.read((db) => poolEverFilled(db, symbol))) {
+      logger.warn(
+        `medusa-plugin-waas: the ${symbol} address pool ran dry at checkout. Raise poolLowWatermark or run the refill more often.`,
+      )
+    } else {
+      logger.info(
+        `medusa-plugin-waas: the ${symbol} address pool has not been filled yet (the refill runs at boot and every 5 minutes); ` +
+          "fetching one address live for this checkout",
+      )
+    }
     const budget = options.liveFetchBudgetPerMinute
     const granted = await this.deps.db.read((db) =>
       takeLiveFetchSlot(db, { now: this.deps.now(), budgetPerMinute: budget, symbol, sessionId }),

@@ -31,6 +31,12 @@ export interface CryptoPaymentPublicView {
   /** ISO-8601 */
   expires_at: string
   payment_uri: string
+  /**
+   * What to scan now: the payment URI for `amount_remaining` while something is still owed and a transfer
+   * would count (awaiting, underpaid, reversed), equal to `payment_uri` before anything arrived; null once
+   * paid, expired, held, canceled, or while a transfer is confirming (the shopper should wait, not pay again).
+   */
+  remaining_payment_uri: string | null
   explorer_url: string | null
 }
 
@@ -48,6 +54,9 @@ export interface PublicViewSource {
   expires_at: Date | string
 }
 
+/** the states in which a transfer of what is owed counts for the payment (README, storefront step 4) */
+const PAYABLE_STATUSES: readonly CryptoPaymentStatus[] = ["awaiting_payment", "underpaid", "reversed"]
+
 export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | undefined): CryptoPaymentPublicView {
   const due = parseDecimal(payment.amount_due)
   const received = parseDecimal(payment.amount_received)
@@ -55,6 +64,20 @@ export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | un
   const remaining = settled ? new ExactDecimal(0) : due.minus(received)
   const pending = parseDecimal(payment.amount_pending)
   const detected = !settled && payment.status !== "canceled" && !pending.isZero()
+  const owed = remaining.isNegative() ? new ExactDecimal(0) : remaining
+  const uriFor = (amount: string) =>
+    buildPaymentUri({
+      // a coin since removed from the options still gets a usable (plain) URI
+      scheme: coin?.uriScheme ?? "plain",
+      network: payment.network,
+      address: payment.address,
+      memo: payment.memo,
+      amount,
+      decimals: payment.decimals,
+      chainId: coin?.chainId,
+      contractAddress: coin?.contractAddress,
+    })
+  const payable = PAYABLE_STATUSES.includes(payment.status) && !detected && owed.gt(0)
   return {
     session_id: payment.payment_session_id,
     status: payment.status,
@@ -67,19 +90,10 @@ export function buildPublicView(payment: PublicViewSource, coin: CoinConfig | un
     amount_pending: formatDecimal(pending),
     payment_detected: detected,
     message: PAYMENT_VIEW_MESSAGES[detected ? "detected" : payment.status],
-    amount_remaining: formatDecimal(remaining.isNegative() ? 0 : remaining),
+    amount_remaining: formatDecimal(owed),
     expires_at: new Date(payment.expires_at).toISOString(),
-    payment_uri: buildPaymentUri({
-      // a coin since removed from the options still gets a usable (plain) URI
-      scheme: coin?.uriScheme ?? "plain",
-      network: payment.network,
-      address: payment.address,
-      memo: payment.memo,
-      amount: payment.amount_due,
-      decimals: payment.decimals,
-      chainId: coin?.chainId,
-      contractAddress: coin?.contractAddress,
-    }),
+    payment_uri: uriFor(payment.amount_due),
+    remaining_payment_uri: payable ? uriFor(formatDecimal(owed)) : null,
     explorer_url: buildExplorerUrl(coin?.explorerUrl, payment.address),
   }
 }

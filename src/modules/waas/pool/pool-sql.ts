@@ -177,6 +177,15 @@ export async function countAddressesByStatus(db: Knex): Promise<StatusCount[]> {
   return result.rows.map((r) => ({ symbol: r.symbol, status: r.status, count: Number(r.count) }))
 }
 
+/** whether the pool ever held an address for `symbol` (in any state): false means it was never filled */
+export async function poolEverFilled(db: Knex, symbol: string): Promise<boolean> {
+  const result = await db.raw<{ rows: Array<{ found: boolean }> }>(
+    `SELECT EXISTS (SELECT 1 FROM ${POOL_TABLE} WHERE symbol = ? AND deleted_at IS NULL) AS found`,
+    [symbol],
+  )
+  return result.rows[0].found === true
+}
+
 export async function countAvailable(db: Knex, symbol: string): Promise<number> {
   const result = await db.raw<{ rows: Array<{ count: string }> }>(
     `SELECT count(*) AS count FROM ${POOL_TABLE} WHERE symbol = ? AND status = 'available' AND deleted_at IS NULL`,

@@ -7,6 +7,7 @@ import { coolingUntil, quarantineTarget } from "./address-release"
 import { POOL_ADDRESS_STATUSES, PoolAddressStatus } from "./address-states"
 import { countAddressesByStatus, endCooling, releaseAddressesAfterMonitoring } from "./pool-sql"
 import { provisionerFor } from "./provisioner"
+import { fillAtBoot } from "./boot-fill"
 import { refillCoins, RefillReport } from "./refill"
 
 /** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
@@ -30,6 +31,11 @@ export class PoolUpkeep {
    * on the lock: unique emails, one address per account and unique (symbol, address) keep even
    * overlapping runs from duplicating anything.
    */
+  /** starts a refill now, in the background, unless `refillOnBoot` is off or this instance runs no jobs */
+  fillAtBoot(): void {
+    fillAtBoot(this.deps, () => this.refillPool({}))
+  }
+
   async refillPool(opts: { symbols?: string[] }, sharedContext: Context = {}): Promise<RefillReport> {
     const { options, logger } = this.deps
     return this.deps.db.read(async (db) => {

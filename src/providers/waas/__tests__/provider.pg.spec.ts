@@ -74,6 +74,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
           "memo",
           "network",
           "payment_uri",
+          "remaining_payment_uri",
           "session_id",
           "status",
           "symbol",

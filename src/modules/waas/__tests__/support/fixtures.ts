@@ -23,6 +23,8 @@ export function testOptions(overrides: Partial<RawWaasOptions> & { waasPublicKey
     // well above a refused connection's time even on a loaded 2-core machine, so a dead WaaS surfaces as
     // "unreachable", not as this deadline (seen once under load: the deadline won the race)
     liveFetchTimeoutMs: 20_000,
+    // a spec fills the pool itself when it wants one; a fill at boot would race its counts
+    refillOnBoot: false,
     coins: [
       { symbol: "BTC", displayName: "Bitcoin", network: "bitcoin", decimals: 8, explorerUrl: "https://mempool.space/address/{address}", poolLowWatermark: 5, poolBatchSize: 10 },
       { symbol: "ETH", displayName: "Ether", network: "ethereum", decimals: 18, chainId: 1, explorerUrl: "https://etherscan.io", poolLowWatermark: 5, poolBatchSize: 10 },
