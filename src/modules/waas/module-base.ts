@@ -4,10 +4,12 @@ import { InjectManager, InjectTransactionManager, MedusaContext, MedusaService }
 import type { WaasClient } from "../../client"
 import { knexOf, transactionOf } from "./db-context"
 import CallbackInbox from "./models/callback-inbox"
+import CallbackRefusal from "./models/callback-refusal"
 import CryptoPayment from "./models/crypto-payment"
 import Deposit from "./models/deposit"
 import DepositCredit from "./models/deposit-credit"
 import PoolAddress from "./models/pool-address"
+import PoolRefillRun from "./models/pool-refill-run"
 import SyncCursor from "./models/sync-cursor"
 import WaasAccount from "./models/waas-account"
 import { createModuleClient } from "./module-client"
@@ -31,6 +33,8 @@ export class WaasModuleBase extends MedusaService({
   CallbackInbox,
   Deposit,
   DepositCredit,
+  CallbackRefusal,
+  PoolRefillRun,
 }) {
   protected readonly options_: WaasOptions
   protected readonly logger_: Logger

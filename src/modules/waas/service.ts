@@ -20,6 +20,9 @@ import { AddressUpkeepReport, PoolUpkeep } from "./pool/pool-upkeep"
 import type { RefillReport } from "./pool/refill"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
 import { Withdrawals } from "./withdrawals/withdrawals"
+import { PaymentSearch } from "./checkout/payment-search"
+import { Health } from "./health/health"
+import type { RefillRunRow, RefillTrigger } from "./pool/refill-runs-sql"
 
 /**
  * The `waas` module's one public face (Medusa resolves it as `waas`). A facade: each method hands over to
@@ -38,6 +41,8 @@ export default class WaasModuleService extends WaasModuleBase {
   private readonly decisions_: DepositDecisions
   private readonly depositPoll_: DepositPollState
   private readonly withdrawals_: Withdrawals
+  private readonly paymentSearch_: PaymentSearch
+  private readonly health_: Health
 
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
@@ -51,6 +56,8 @@ export default class WaasModuleService extends WaasModuleBase {
     this.deposits_ = new DepositLedger(deps)
     this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)
+    this.paymentSearch_ = new PaymentSearch(deps, this.paymentRows_)
+    this.health_ = new Health(deps)
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
   }
 
@@ -95,8 +102,13 @@ export default class WaasModuleService extends WaasModuleBase {
 
   /* ------------------------------------------------------------------ pool upkeep (pool/) */
 
-  refillPool(opts: { symbols?: string[] } = {}, sharedContext: Context = {}): Promise<RefillReport> {
+  /** `trigger`/`actor` only label the run's log line (waas_pool_refill_run) */
+  refillPool(opts: { symbols?: string[]; trigger?: RefillTrigger; actor?: string | null } = {}, sharedContext: Context = {}): Promise<RefillReport> {
     return this.pool_.refillPool(opts, sharedContext)
+  }
+
+  lastRefillRuns(sharedContext: Context = {}): Promise<{ last: RefillRunRow | null; lastCompleted: RefillRunRow | null }> {
+    return this.pool_.lastRefillRuns(sharedContext)
   }
 
   releaseCooledAddresses(now: Date = new Date(), sharedContext: Context = {}): Promise<AddressUpkeepReport> {
@@ -224,6 +236,16 @@ export default class WaasModuleService extends WaasModuleBase {
   /** Refunds as WaaS withdrawals (withdrawals/): one accessor, the domain's methods behind it, keeps this facade small. */
   withdrawals(): Withdrawals {
     return this.withdrawals_
+  }
+
+  /** The admin's payments list: filters and search (checkout/payment-search.ts). */
+  paymentSearch(): PaymentSearch {
+    return this.paymentSearch_
+  }
+
+  /** The admin's Health tab: the live WaaS check, callbacks received and refused, the pollers (health/). */
+  health(): Health {
+    return this.health_
   }
 }
 

@@ -8,9 +8,12 @@ import { POOL_ADDRESS_STATUSES, PoolAddressStatus } from "./address-states"
 import { countAddressesByStatus, endCooling, releaseAddressesAfterMonitoring } from "./pool-sql"
 import { provisionerFor } from "./provisioner"
 import { refillCoins, RefillReport } from "./refill"
+import { insertRefillRun, lastRefillRuns, RefillRunRow, RefillTrigger } from "./refill-runs-sql"
 
 /** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
 export const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
+
+const SHUTTING_DOWN = "the application is shutting down"
 
 /** how many addresses one upkeep run moved, by where they went */
 export interface AddressUpkeepReport {
@@ -30,14 +33,33 @@ export class PoolUpkeep {
    * on the lock: unique emails, one address per account and unique (symbol, address) keep even
    * overlapping runs from duplicating anything.
    */
-  async refillPool(opts: { symbols?: string[] }, sharedContext: Context = {}): Promise<RefillReport> {
+  async refillPool(
+    opts: { symbols?: string[]; trigger?: RefillTrigger; actor?: string | null },
+    sharedContext: Context = {},
+  ): Promise<RefillReport> {
+    const report = await this.refillOnce(opts, sharedContext)
+    if (report.skipped === SHUTTING_DOWN) return report
+    // the run's log, for the admin; written after the run. Losing it loses a line on a screen, never an
+    // address, so a failure to write it is logged and the run's report still returned.
+    await this.deps.db
+      .read((db) => insertRefillRun(db, { trigger: opts.trigger ?? "job", actor: opts.actor ?? null, report }), sharedContext)
+      .catch((e: Error) => this.deps.logger.warn(`medusa-plugin-waas: the refill run was not logged (${e.message})`))
+    return report
+  }
+
+  /** the newest refill run, and the newest that was not skipped */
+  lastRefillRuns(sharedContext: Context = {}): Promise<{ last: RefillRunRow | null; lastCompleted: RefillRunRow | null }> {
+    return this.deps.db.read((db) => lastRefillRuns(db), sharedContext)
+  }
+
+  private async refillOnce(opts: { symbols?: string[] }, sharedContext: Context): Promise<RefillReport> {
     const { options, logger } = this.deps
     return this.deps.db.read(async (db) => {
       const coins = options.coins.filter((c) => c.enabled && (!opts.symbols || opts.symbols.includes(c.symbol)))
       const run = (signal: AbortSignal) =>
         refillCoins({ db, coins, provisioner: provisionerFor(this.deps, db), userCap: options.userCap, logger, signal })
       const gated = await this.deps.shutdown.run((signal) => withAdvisoryLock(db, REFILL_LOCK_KEY, () => run(signal)))
-      if (!gated.ran) return { skipped: "the application is shutting down", coins: [] }
+      if (!gated.ran) return { skipped: SHUTTING_DOWN, coins: [] }
       const result = gated.value
       if (result.acquired) return result.value
       return {
