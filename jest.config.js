@@ -3,6 +3,8 @@
 //   modules  moduleIntegrationTestRunner specs, other Postgres specs (*.pg.spec.ts), and
 //            client-vs-simulator contract specs (*.contract.spec.ts) over real HTTP
 //   http     medusaIntegrationTestRunner specs: a whole Medusa booted from this repo's src/
+//   browser  the same, plus headless Chromium (playwright-core, CHROMIUM_PATH set by scripts/test.mjs)
+//            driving the pages a shopper or an admin sees; screenshots land in .tmp/screenshots/
 const TIERS = {
   unit: {
     testMatch: [
@@ -26,6 +28,11 @@ const TIERS = {
   http: {
     testMatch: ["**/integration-tests/http/**/*.spec.ts"],
     // Medusa boots in beforeAll, which counts against this timeout too
+    testTimeout: 180_000,
+    usesPostgres: true,
+  },
+  browser: {
+    testMatch: ["**/integration-tests/browser/**/*.spec.ts"],
     testTimeout: 180_000,
     usesPostgres: true,
   },

@@ -1,9 +1,10 @@
 // The test command (`npm test`, `.ci/run`).
 //
-//   node scripts/test.mjs [unit|modules|http ...] [jest args ...]
+//   node scripts/test.mjs [unit|modules|http|browser ...] [jest args ...]
 //
 // Installs dependencies if needed, starts one Postgres for the tiers that need it (or uses the one
-// in DATABASE_URL / DB_HOST), runs the tiers in order unit → modules → http, each as its own jest
+// in DATABASE_URL / DB_HOST), finds (or installs) Chromium for the browser tier, runs the tiers in
+// order unit → modules → http → browser, each as its own jest
 // process, and ends with the line `N passed, N failed` summed over all tiers (CI reads that line).
 // Exits non-zero if any test or suite failed or a tier crashed. Arguments that are not tier names
 // go to every jest run, e.g. `npm test -- src/protocol` or `npm run test:unit -- -t envelope`.
@@ -14,10 +15,11 @@ import { createRequire } from "node:module"
 import os from "node:os"
 import path from "node:path"
 import { fileURLToPath } from "node:url"
+import { ensureChromium } from "./chromium.mjs"
 import { ensureDeps } from "./ensure-deps.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const ALL_TIERS = ["unit", "modules", "http"]
+const ALL_TIERS = ["unit", "modules", "http", "browser"]
 
 // Each Medusa boot leaves process-wide state behind (a second boot in the same process fails with
 // "Map.prototype.set called on incompatible receiver"), so the DB tiers run every spec file in a
@@ -26,8 +28,10 @@ const TIER_ARGS = {
   unit: [],
   modules: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
   http: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
+  browser: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
 }
-const USES_POSTGRES = new Set(["modules", "http"])
+const USES_POSTGRES = new Set(["modules", "http", "browser"])
+const USES_CHROMIUM = new Set(["browser"])
 
 const argv = process.argv.slice(2)
 const requested = argv.filter((a) => ALL_TIERS.includes(a))
@@ -147,7 +151,19 @@ async function main() {
       const outputFile = path.join(outDir, `${tier}.json`)
       const started = Date.now()
       console.log(`\n=== ${tier} tests ===`)
-      const { code, signal, error } = await runJest(jestBin, tier, USES_POSTGRES.has(tier) ? pg.env : {}, outputFile)
+      const env = { ...(USES_POSTGRES.has(tier) ? pg.env : {}) }
+      if (USES_CHROMIUM.has(tier)) {
+        // found (or apt-installed) only when a browser spec is about to run; without it the tier fails
+        try {
+          env.CHROMIUM_PATH = ensureChromium()
+        } catch (error) {
+          console.error(error.message)
+          summary.push(`${tier}: not run, ${error.message}`)
+          failed += 1
+          continue
+        }
+      }
+      const { code, signal, error } = await runJest(jestBin, tier, env, outputFile)
       const took = seconds(Date.now() - started)
       let counts = null
       try {
