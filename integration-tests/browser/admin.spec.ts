@@ -4,7 +4,7 @@ import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from
 import { waitFor } from "../helpers/deposits"
 import { launchBrowser, saveScreenshot } from "./support/browser"
 import { startAdminStore, SYMBOL, type AdminStore } from "./support/admin-store"
-import { open, signIn, type AdminSession } from "./support/admin-session"
+import { open, saveTallScreenshot, signIn, type AdminSession } from "./support/admin-session"
 
 jest.setTimeout(900_000)
 
@@ -93,7 +93,7 @@ describe("the admin in a browser", () => {
     expect(await row.getByTestId("waas-deposit-confirmations").innerText()).toBe(String(d.confirmations))
     expect(await row.getByTestId("waas-deposit-amount").innerText()).toBe(`${d.amount} ${p.symbol}`)
     expect(await row.getByTestId("waas-deposit-status").getAttribute("data-status")).toBe(d.status)
-    await saveScreenshot(clerk.page, "admin-order-widget")
+    await saveTallScreenshot(clerk, "admin-order-widget")
   })
 
   it("a refund requested by one admin offers its requester no Approve; a second admin approves it and the widget shows it completed", async () => {
@@ -124,7 +124,7 @@ describe("the admin in a browser", () => {
     // the requester sees Reject but no Approve
     await row.getByTestId("waas-refund-reject").waitFor()
     expect(await row.getByTestId("waas-refund-approve").count()).toBe(0)
-    await saveScreenshot(page, "admin-refund-requested")
+    await saveTallScreenshot(clerk, "admin-refund-requested")
 
     await open(treasurer, store.url, `/orders/${paidOrder.id}`, "waas-order-summary")
     const theirRow = treasurer.page.getByTestId(`waas-refund-${w.id}`)
@@ -140,7 +140,7 @@ describe("the admin in a browser", () => {
     const done = Withdrawal.parse((await treasurer.api<{ withdrawal: unknown }>(`/admin/waas/withdrawals/${w.id}`)).withdrawal)
     expect(done.status).toBe("completed")
     expect(await theirRow.getByTestId("waas-refund-txid").getAttribute("title")).toBe(done.txid)
-    await saveScreenshot(treasurer.page, "admin-refund-completed")
+    await saveTallScreenshot(treasurer, "admin-refund-completed")
   })
 
   it("Payments tab: the rows equal the API's list, and the search finds an order by its number", async () => {
@@ -155,11 +155,12 @@ describe("the admin in a browser", () => {
       expect(cells[4]).toBe(p.amount_due)
       expect(cells[5]).toBe(p.amount_received)
     }
-    await saveScreenshot(clerk.page, "admin-tab-payments")
+    await saveTallScreenshot(clerk, "admin-tab-payments")
     await clerk.page.locator('[data-testid="waas-payments-tab"] input').first().fill(`#${awaiting.display_id}`)
     await waitFor("the search result", async () => (await rows.count()) === 1 && (await rows.first().locator("td").first().innerText()) === `#${awaiting.display_id}`)
-    await rows.first().click()
-    await clerk.page.waitForURL(new RegExp(`/app/orders/${awaiting.id}`))
+    await rows.first().getByTestId("waas-payment-order-link").click()
+    await clerk.page.getByTestId("waas-order-summary").waitFor({ timeout: 60_000 })
+    expect(new URL(clerk.page.url()).pathname).toBe(`/app/orders/${awaiting.id}`)
   })
 
   it("Needs review: an orphaned deposit is attached to an order from the drawer, and the order is paid", async () => {
@@ -174,13 +175,13 @@ describe("the admin in a browser", () => {
     const row = clerk.page.getByTestId(`waas-review-${deposit.id}`)
     await row.waitFor()
     expect(await row.getByTestId("waas-review-amount").innerText()).toBe(`${queue.deposits.find((d) => d.waas_deposit_id === String(deposit.id))!.amount} ${SYMBOL}`)
-    await saveScreenshot(clerk.page, "admin-tab-needs-review")
+    await saveTallScreenshot(clerk, "admin-tab-needs-review")
 
     await row.getByTestId("waas-attach-open").click()
     await clerk.page.getByTestId("waas-attach-search").fill(`#${target.display_id}`)
     const candidate = clerk.page.locator('[data-testid^="waas-attach-candidate-"]')
     await waitFor("the order among the candidates", async () => (await candidate.count()) === 1)
-    await saveScreenshot(clerk.page, "admin-attach-drawer")
+    await saveTallScreenshot(clerk, "admin-attach-drawer")
     await candidate.getByTestId("waas-attach-confirm").click()
     await row.waitFor({ state: "detached", timeout: 60_000 })
     await waitFor("the target order paid", async () => (await paymentOf(target.id)).crypto_payment.status === "paid", { timeoutMs: 60_000 })
@@ -196,7 +197,7 @@ describe("the admin in a browser", () => {
       expect(await row.getByTestId("waas-refund-amount").innerText()).toBe(`${w.refund_amount} ${w.symbol}`)
     }
     expect(await clerk.page.getByTestId("waas-refunds-group-completed").innerText()).toContain(`(${withdrawals.length})`)
-    await saveScreenshot(clerk.page, "admin-tab-refunds")
+    await saveTallScreenshot(clerk, "admin-tab-refunds")
   })
 
   it("Address pool: the counts equal the API's, and Refill now refills and shows its run", async () => {
@@ -215,7 +216,7 @@ describe("the admin in a browser", () => {
     const usdt = after.coins.find((c) => c.symbol === SYMBOL)!
     expect(usdt.available).toBeGreaterThanOrEqual(usdt.low_watermark)
     await waitFor("the refilled count", async () => (await clerk.page.getByTestId(`waas-pool-${SYMBOL}`).getByTestId("waas-pool-available").innerText()) === String(usdt.available))
-    await saveScreenshot(clerk.page, "admin-tab-pool")
+    await saveTallScreenshot(clerk, "admin-tab-pool")
   })
 
   it("Health: the live WaaS check, the callbacks and the pollers as the API reports them", async () => {
@@ -229,6 +230,6 @@ describe("the admin in a browser", () => {
     const options = await text(clerk, "waas-health-options")
     expect(options).toContain('"merchantPrivateKey"')
     expect(options).not.toContain("BEGIN PRIVATE KEY")
-    await saveScreenshot(clerk.page, "admin-tab-health")
+    await saveTallScreenshot(clerk, "admin-tab-health")
   })
 })

@@ -1,5 +1,5 @@
 import type { Browser, Page } from "playwright-core"
-import { DESKTOP, newPage } from "./browser"
+import { DESKTOP, newPage, saveScreenshot } from "./browser"
 import type { AdminCredentials } from "./admin-store"
 
 /**
@@ -50,4 +50,21 @@ export async function signIn(browser: Browser, baseUrl: string, who: AdminCreden
 export async function open(session: AdminSession, baseUrl: string, appPath: string, testId: string): Promise<void> {
   await session.page.goto(`${baseUrl}/app${appPath}`, { waitUntil: "domcontentloaded" })
   await session.page.getByTestId(testId).first().waitFor({ state: "visible", timeout: 120_000 })
+}
+
+/**
+ * The dashboard scrolls inside its own main column, so a full-page screenshot stops at the viewport: this one
+ * grows the viewport to the tallest scrolling content (at most 4000 px) for the shot, then puts it back.
+ */
+export async function saveTallScreenshot(session: AdminSession, name: string): Promise<string> {
+  const page = session.page
+  const size = page.viewportSize() ?? { width: 1280, height: 800 }
+  const height = await page.evaluate(() => Math.max(...Array.from(document.querySelectorAll("main, main *, body *")).map((e) => e.scrollHeight)))
+  await page.setViewportSize({ width: size.width, height: Math.min(4000, Math.max(size.height, height + 80)) })
+  try {
+    await page.waitForTimeout(300)
+    return await saveScreenshot(page, name)
+  } finally {
+    await page.setViewportSize(size)
+  }
 }

@@ -10,7 +10,7 @@ import {
   useDataTable,
 } from "@medusajs/ui"
 import { useMemo, useState } from "react"
-import { useNavigate } from "react-router-dom"
+import { Link, useNavigate } from "react-router-dom"
 import { usePayments, usePool } from "../../hooks/use-waas"
 import { formatDateTime, humanize, shorten } from "../../lib/format"
 import type { PaymentRow } from "../../lib/types"
@@ -36,7 +36,14 @@ function dateQuery(value: unknown): { created_from?: string; created_to?: string
 const COLUMNS = [
   columns.accessor("display_id", {
     header: "Order",
-    cell: ({ row }) => <Text size="small">{row.original.display_id != null ? `#${row.original.display_id}` : "no order yet"}</Text>,
+    cell: ({ row }) =>
+      row.original.order_id ? (
+        <Link to={`/orders/${row.original.order_id}`} className="text-ui-fg-interactive txt-small" data-testid="waas-payment-order-link" onClick={(e) => e.stopPropagation()}>
+          {row.original.display_id != null ? `#${row.original.display_id}` : row.original.order_id}
+        </Link>
+      ) : (
+        <Text size="small">no order yet</Text>
+      ),
   }),
   columns.accessor("status", { header: "Status", cell: ({ getValue }) => <Status status={getValue()} /> }),
   columns.accessor("symbol", { header: "Coin" }),
