@@ -3,10 +3,13 @@ import { formatDateTime, txUrl } from "../lib/format"
 import type { Withdrawal } from "../lib/types"
 import { Copyable } from "./copyable"
 import { RefundActions } from "./refund-actions"
+import { useUserEmails } from "../hooks/use-waas"
 import { Status } from "./status"
 
 /** The refunds of an order (or a list of them): status, crypto and fiat amounts, fees, txid, who asked and who approved. */
 export function RefundsTable({ withdrawals, txTemplate, showOrder = false }: { withdrawals: Withdrawal[]; txTemplate?: string | null; showOrder?: boolean }) {
+  const emails = useUserEmails().data
+  const who = (id: string | null) => (id ? (emails?.get(id) ?? id) : "the plugin")
   return (
     <Table data-testid="waas-refunds-table">
       <Table.Header>
@@ -66,10 +69,10 @@ export function RefundsTable({ withdrawals, txTemplate, showOrder = false }: { w
             </Table.Cell>
             <Table.Cell>
               <div className="flex flex-col py-2">
-                <Text size="xsmall" title={w.requested_by ?? ""}>by {w.requested_by ?? "the plugin"} · {formatDateTime(w.created_at)}</Text>
+                <Text size="xsmall" title={w.requested_by ?? ""}>by {who(w.requested_by)} · {formatDateTime(w.created_at)}</Text>
                 <Text size="xsmall" data-testid="waas-refund-approvals">
                   approved {w.approved_by.ids.length}/{w.approvals_required}
-                  {w.approved_by.ids.length ? ` by ${w.approved_by.ids.join(", ")}` : ""}
+                  {w.approved_by.ids.length ? ` by ${w.approved_by.ids.map(who).join(", ")}` : ""}
                 </Text>
                 {w.completed_at ? <Text size="xsmall">completed {formatDateTime(w.completed_at)}</Text> : null}
               </div>

@@ -66,6 +66,18 @@ export function useCurrentUser() {
   })
 }
 
+/** admin user ids → emails, so a refund shows who asked and who approved by name (Medusa's user list) */
+export function useUserEmails() {
+  return useQuery({
+    queryKey: ["waas", "users"],
+    queryFn: async (): Promise<Map<string, string>> => {
+      const { users } = await sdk.admin.user.list({ limit: 200, fields: "id,email" })
+      return new Map(users.map((u) => [u.id, u.email]))
+    },
+    staleTime: 300_000,
+  })
+}
+
 /** A POST to the plugin's admin API: a toast with the API's message either way, and every waas query refetched. */
 export function useWaasAction<TBody extends Record<string, unknown>, TResult>(
   path: (body: TBody) => string,
