@@ -16,7 +16,7 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), "..")
 const once = process.argv.includes("--once")
 const t0 = Date.now()
 
-console.log(`medusa-plugin-waas demo${once ? " (--once: exit once the order is paid and part of it refunded)" : ""}`)
+console.log(`medusa-plugin-waas demo${once ? " (--once: exit once the order is paid, part of it refunded and the admin's order widget checked)" : ""}`)
 console.log("\n▶ [0] dependencies: install node_modules when they are missing")
 const deps = spawnSync(process.execPath, [join(root, "scripts", "ensure-deps.mjs")], { cwd: root, stdio: "inherit" })
 if (deps.status !== 0) {
@@ -25,7 +25,7 @@ if (deps.status !== 0) {
 }
 
 const { createRunner, untilSignal } = await import("./demo/runner.mjs")
-const { DEMO_STEPS } = await import("./demo/steps.mjs")
+const { DEMO_STEPS, DEMO_ONCE_STEPS } = await import("./demo/steps.mjs")
 const { stopRunningProcesses } = await import("./demo/processes.mjs")
 
 const workDir = join(root, ".tmp", "demo", String(Date.now()))
@@ -49,7 +49,7 @@ const stopOnSignal = untilSignal().then(async (signal) => {
 })
 
 try {
-  await runner.runSteps(DEMO_STEPS, ctx)
+  await runner.runSteps(once ? DEMO_ONCE_STEPS : DEMO_STEPS, ctx)
 } catch (error) {
   if (interrupted) await stopOnSignal
   console.error(`\n✖ ${error instanceof Error ? error.message : String(error)}`)
@@ -69,7 +69,8 @@ console.log(`
 ✔ ready in ${elapsed} s
   storefront API  ${ctx.medusaUrl}/store  (x-publishable-api-key: ${ctx.seeded.store.publishableKey})
   payment page    ${ctx.medusaUrl}/waas/pay/${ctx.checkout.session.id}  (the demo order's hosted payment page)
-  admin           ${ctx.medusaUrl}/app  (${ctx.admin.email} / ${ctx.admin.password})
+  admin           ${ctx.medusaUrl}/app  (${ctx.admin.email} / ${ctx.admin.password}; a second admin to approve refunds: ${ctx.approver.email} / ${ctx.approver.password})
+  paid order      ${ctx.medusaUrl}/app/orders/${ctx.checkout.order.id}  (the crypto payment widget; Crypto payments and Reconciliation in the sidebar)
   WaaS simulator  ${ctx.sim.url}${ctx.sim.pathPrefix}, control API ${ctx.sim.controlUrl} (token ${ctx.sim.controlToken})
   logs            ${workDir}
 Press Ctrl-C to stop the store, the simulator and Postgres.`)

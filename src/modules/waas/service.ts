@@ -22,6 +22,9 @@ import type { RefillReport } from "./pool/refill"
 import type { CryptoPaymentDTO, PaymentForSessionInput, PoolStats, PublicCoin, Quote, QuoteInput } from "./types"
 import { Reconciliation } from "./reconciliation/reconciliation"
 import { Withdrawals } from "./withdrawals/withdrawals"
+import { PaymentSearch } from "./checkout/payment-search"
+import { Health } from "./health/health"
+import type { RefillRunRow, RefillTrigger } from "./pool/refill-runs-sql"
 
 /**
  * The `waas` module's one public face (Medusa resolves it as `waas`). A facade: each method hands over to
@@ -42,6 +45,8 @@ export default class WaasModuleService extends WaasModuleBase {
   private readonly withdrawals_: Withdrawals
   private readonly reconciliation_: Reconciliation
   private readonly paymentPage_: PaymentPage
+  private readonly paymentSearch_: PaymentSearch
+  private readonly health_: Health
 
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
@@ -57,6 +62,8 @@ export default class WaasModuleService extends WaasModuleBase {
     this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)
     this.paymentPage_ = new PaymentPage(this.options_.paymentPage, this.payments_, this.coins_, deps.now)
+    this.paymentSearch_ = new PaymentSearch(deps, this.paymentRows_)
+    this.health_ = new Health(deps)
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
     this.reconciliation_ = new Reconciliation(deps)
   }
@@ -107,8 +114,13 @@ export default class WaasModuleService extends WaasModuleBase {
 
   /* ------------------------------------------------------------------ pool upkeep (pool/) */
 
-  refillPool(opts: { symbols?: string[] } = {}, sharedContext: Context = {}): Promise<RefillReport> {
+  /** `trigger`/`actor` only label the run's log line (waas_pool_refill_run) */
+  refillPool(opts: { symbols?: string[]; trigger?: RefillTrigger; actor?: string | null } = {}, sharedContext: Context = {}): Promise<RefillReport> {
     return this.pool_.refillPool(opts, sharedContext)
+  }
+
+  lastRefillRuns(sharedContext: Context = {}): Promise<{ last: RefillRunRow | null; lastCompleted: RefillRunRow | null }> {
+    return this.pool_.lastRefillRuns(sharedContext)
   }
 
   releaseCooledAddresses(now: Date = new Date(), sharedContext: Context = {}): Promise<AddressUpkeepReport> {
@@ -246,6 +258,14 @@ export default class WaasModuleService extends WaasModuleBase {
   /** The daily reconciliation (reconciliation/): the WaaS mirror, runs, breaks, fees per order, the export. */
   reconciliation(): Reconciliation {
     return this.reconciliation_
+  /** The admin's payments list: filters and search (checkout/payment-search.ts). */
+  paymentSearch(): PaymentSearch {
+    return this.paymentSearch_
+  }
+
+  /** The admin's Health tab: the live WaaS check, callbacks received and refused, the pollers (health/). */
+  health(): Health {
+    return this.health_
   }
 }
 

@@ -4,6 +4,7 @@ import { z } from "@medusajs/framework/zod"
 import { WAAS_MODULE } from "../../../modules/waas"
 import type WaasModuleService from "../../../modules/waas/service"
 import type { CryptoPaymentDTO } from "../../../modules/waas/service"
+import { buildExplorerUrl, buildTxExplorerUrl, explorerTxTemplate } from "../../../modules/waas/checkout/payment-uri"
 
 /**
  * What the admin sees of a crypto payment: the payment itself (every figure an exact decimal string),
@@ -15,6 +16,7 @@ export async function adminPaymentView(waas: WaasModuleService, payment: CryptoP
     waas.listDeposits({ crypto_payment_id: payment.id }, { order: { waas_created_at: "ASC" } }),
     waas.listDepositCredits({ crypto_payment_id: payment.id }, { order: { created_at: "ASC" } }),
   ])
+  const explorer = waas.listEnabledCoins().find((c) => c.symbol === payment.symbol)?.explorerUrl ?? null
   return {
     crypto_payment: {
       id: payment.id,
@@ -35,8 +37,11 @@ export async function adminPaymentView(waas: WaasModuleService, payment: CryptoP
       monitor_until: payment.monitor_until,
       medusa_captured_at: payment.medusa_captured_at,
       created_at: payment.created_at,
+      /** the explorer's page of the deposit address, and its transaction page as a `{txid}` template (null: no explorer configured) */
+      explorer_address_url: buildExplorerUrl(explorer ?? undefined, payment.address),
+      explorer_tx_template: explorerTxTemplate(explorer),
     },
-    deposits: deposits.map(adminDepositView),
+    deposits: deposits.map((d) => ({ ...adminDepositView(d), explorer_tx_url: buildTxExplorerUrl(explorer, d.txid) })),
     credits: credits.map((c) => ({
       id: c.id,
       waas_deposit_id: c.waas_deposit_id,

@@ -1,5 +1,6 @@
 import { MedusaError } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
+import { CRYPTO_PAYMENT_STATUSES } from "../../../modules/waas/checkout/payment-states"
 
 /** Medusa and plugin ids: bounded, no whitespace, before any lookup. */
 const Id = (what: string) =>
@@ -9,7 +10,7 @@ const Id = (what: string) =>
 
 export const AdminWaasIdParams = z.object({ id: Id("id") })
 
-/** `GET /admin/waas/payments`: exactly one of order_id or payment_session_id. */
+/** `GET /admin/waas/payments?order_id=…` or `?payment_session_id=…`: one order's (or session's) crypto payments. */
 export const AdminWaasPaymentLookup = z
   .object({
     order_id: Id("order_id").optional(),
@@ -19,6 +20,34 @@ export const AdminWaasPaymentLookup = z
   .refine((q) => Boolean(q.order_id) !== Boolean(q.payment_session_id), {
     message: "pass either order_id or payment_session_id",
   })
+
+const isoDate = (what: string) =>
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2})?)?$/, `${what} must be a date such as 2026-12-01 or an ISO time`)
+    .transform((v) => new Date(v))
+    .refine((d) => !Number.isNaN(d.getTime()), `${what} is not a real date`)
+
+/**
+ * `GET /admin/waas/payments` without order_id/payment_session_id: the list, newest first. status is one status or
+ * several comma-separated; created_from/created_to bound created_at (from inclusive, to exclusive); q searches an
+ * order number (#1001 or 1001), an order or payment id, part of a deposit address or of a deposit's txid.
+ */
+export const AdminWaasPaymentList = z
+  .object({
+    status: z
+      .string()
+      .transform((v) => v.split(",").map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(CRYPTO_PAYMENT_STATUSES, { error: `status must be one of ${CRYPTO_PAYMENT_STATUSES.join(", ")}` })).max(20))
+      .optional(),
+    symbol: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "symbol must be a coin symbol such as USDTERC20").optional(),
+    created_from: isoDate("created_from").optional(),
+    created_to: isoDate("created_to").optional(),
+    q: z.string().trim().min(1).max(200, "q is at most 200 characters").optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(20),
+    offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
+  })
+  .strict()
 
 const Paging = {
   limit: z.coerce.number().int().min(1).max(200).default(50),
@@ -69,6 +98,11 @@ export const AdminResolveOrphan = z.discriminatedUnion(
   { error: 'action must be "attach", "mark_for_refund" or "acknowledge"' },
 )
 export type AdminResolveOrphanBody = z.infer<typeof AdminResolveOrphan>
+
+/** `POST /admin/waas/pool/refill`: every enabled coin, or the ones named. */
+export const AdminRefillPool = z
+  .object({ symbols: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "symbols must be coin symbols")).min(1).max(50).optional() })
+  .strict()
 
 /** Parses or answers 400 with the first problem, naming the field (never echoing a value). */
 export function parseOr400<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {

@@ -1,5 +1,5 @@
 import { parseDecimal } from "../../../protocol"
-import { buildExplorerUrl, buildPaymentUri, toSmallestUnits } from "../checkout/payment-uri"
+import { buildExplorerUrl, buildPaymentUri, buildTxExplorerUrl, explorerTxTemplate, toSmallestUnits } from "../checkout/payment-uri"
 
 const ETH_ADDRESS = "0x6956f9af53b22117f2fc94dfe7c74ff3893b2acd"
 const USDT = "0xdAC17F958D2ee523a2206206994597C13D831ec7"
@@ -71,5 +71,17 @@ describe("buildExplorerUrl", () => {
     expect(buildExplorerUrl("https://etherscan.io/", ETH_ADDRESS)).toBe(`https://etherscan.io/address/${ETH_ADDRESS}`)
     expect(buildExplorerUrl("https://etherscan.io/tx/{txid}", ETH_ADDRESS)).toBeNull()
     expect(buildExplorerUrl(undefined, ETH_ADDRESS)).toBeNull()
+  })
+})
+
+describe("buildTxExplorerUrl", () => {
+  it("fills a {txid} placeholder, turns an address page into a transaction page, or appends /tx/<txid> to a base URL", () => {
+    expect(buildTxExplorerUrl("https://etherscan.io/tx/{txid}", "0xabc")).toBe("https://etherscan.io/tx/0xabc")
+    expect(buildTxExplorerUrl("https://mempool.space/address/{address}", "f00d")).toBe("https://mempool.space/tx/f00d")
+    expect(buildTxExplorerUrl("https://etherscan.io/", "0xabc")).toBe("https://etherscan.io/tx/0xabc")
+    expect(explorerTxTemplate("https://tronscan.org/#/address/{address}")).toBe("https://tronscan.org/#/tx/{txid}")
+    expect(explorerTxTemplate("https://example.com/a?addr={address}")).toBeNull()
+    expect(buildTxExplorerUrl(undefined, "0xabc")).toBeNull()
+    expect(buildTxExplorerUrl("https://etherscan.io", "")).toBeNull()
   })
 })

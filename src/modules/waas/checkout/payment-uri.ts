@@ -62,6 +62,24 @@ export function toSmallestUnits(amount: ExactDecimal, decimals: number): string 
  * Explorer link for an address: `{address}` placeholders are filled in; a bare base URL gets
  * `/address/<addr>` appended (the Etherscan/Blockstream/Tronscan form).
  */
+/**
+ * The explorer's transaction page, as a template with `{txid}`: a template with `{txid}` as is; an address
+ * template's `/address/{address}` becomes `/tx/{txid}`; a base URL gets `/tx/{txid}`. null when it cannot tell.
+ */
+export function explorerTxTemplate(template: string | undefined | null): string | null {
+  if (!template) return null
+  if (template.includes("{txid}")) return template
+  if (template.includes("/address/{address}")) return template.replace("/address/{address}", "/tx/{txid}")
+  if (template.includes("{address}")) return null
+  return `${template.replace(/\/+$/, "")}/tx/{txid}`
+}
+
+export function buildTxExplorerUrl(template: string | undefined | null, txid: string | null | undefined): string | null {
+  const tx = explorerTxTemplate(template)
+  if (!tx || !txid) return null
+  return tx.split("{txid}").join(encodeURIComponent(txid))
+}
+
 export function buildExplorerUrl(template: string | undefined, address: string): string | null {
   if (!template) return null
   if (template.includes("{address}")) return template.split("{address}").join(encodeURIComponent(address))

@@ -9,9 +9,12 @@ import { countAddressesByStatus, endCooling, releaseAddressesAfterMonitoring } f
 import { provisionerFor } from "./provisioner"
 import { fillAtBoot } from "./boot-fill"
 import { refillCoins, RefillReport } from "./refill"
+import { insertRefillRun, lastRefillRuns, RefillRunRow, RefillTrigger } from "./refill-runs-sql"
 
 /** key of the Postgres advisory lock that keeps two refill runs from registering a batch each */
 export const REFILL_LOCK_KEY = "medusa-plugin-waas:refill-address-pool"
+
+const SHUTTING_DOWN = "the application is shutting down"
 
 /** how many addresses one upkeep run moved, by where they went */
 export interface AddressUpkeepReport {
@@ -24,6 +27,11 @@ export interface AddressUpkeepReport {
 export class PoolUpkeep {
   constructor(private readonly deps: ModuleDeps) {}
 
+  /** starts a refill now, in the background, unless `refillOnBoot` is off or this instance runs no jobs */
+  fillAtBoot(): void {
+    fillAtBoot(this.deps, () => this.refillPool({}))
+  }
+
   /**
    * Tops every enabled coin (or the given ones) up to its low watermark. Only one run at a time does
    * work: a Postgres advisory lock (held by a session of its own for the run, db-context.ts) makes a
@@ -31,19 +39,33 @@ export class PoolUpkeep {
    * on the lock: unique emails, one address per account and unique (symbol, address) keep even
    * overlapping runs from duplicating anything.
    */
-  /** starts a refill now, in the background, unless `refillOnBoot` is off or this instance runs no jobs */
-  fillAtBoot(): void {
-    fillAtBoot(this.deps, () => this.refillPool({}))
+  async refillPool(
+    opts: { symbols?: string[]; trigger?: RefillTrigger; actor?: string | null },
+    sharedContext: Context = {},
+  ): Promise<RefillReport> {
+    const report = await this.refillOnce(opts, sharedContext)
+    if (report.skipped === SHUTTING_DOWN) return report
+    // the run's log, for the admin; written after the run. Losing it loses a line on a screen, never an
+    // address, so a failure to write it is logged and the run's report still returned.
+    await this.deps.db
+      .read((db) => insertRefillRun(db, { trigger: opts.trigger ?? "job", actor: opts.actor ?? null, report }), sharedContext)
+      .catch((e: Error) => this.deps.logger.warn(`medusa-plugin-waas: the refill run was not logged (${e.message})`))
+    return report
   }
 
-  async refillPool(opts: { symbols?: string[] }, sharedContext: Context = {}): Promise<RefillReport> {
+  /** the newest refill run, and the newest that was not skipped */
+  lastRefillRuns(sharedContext: Context = {}): Promise<{ last: RefillRunRow | null; lastCompleted: RefillRunRow | null }> {
+    return this.deps.db.read((db) => lastRefillRuns(db), sharedContext)
+  }
+
+  private async refillOnce(opts: { symbols?: string[] }, sharedContext: Context): Promise<RefillReport> {
     const { options, logger } = this.deps
     return this.deps.db.read(async (db) => {
       const coins = options.coins.filter((c) => c.enabled && (!opts.symbols || opts.symbols.includes(c.symbol)))
       const run = (signal: AbortSignal) =>
         refillCoins({ db, coins, provisioner: provisionerFor(this.deps, db), userCap: options.userCap, logger, signal })
       const gated = await this.deps.shutdown.run((signal) => withAdvisoryLock(db, REFILL_LOCK_KEY, () => run(signal)))
-      if (!gated.ran) return { skipped: "the application is shutting down", coins: [] }
+      if (!gated.ran) return { skipped: SHUTTING_DOWN, coins: [] }
       const result = gated.value
       if (result.acquired) return result.value
       return {

@@ -113,6 +113,11 @@ export class Withdrawals {
     return this.change(id, (trx, now) => cancelWithdrawal(trx, id, actor, reason, now), sharedContext)
   }
 
+  /** a destination's checks without a request (the refund drawer's live validation); writes nothing */
+  async checkDestination(symbol: string, destination: Destination): Promise<Destination> {
+    return checkDestination(symbol, destination, await this.rules.rulesFor(symbol), this.coins.find(symbol) ?? null)
+  }
+
   async setDestination(
     id: string,
     destination: Destination,

@@ -36,7 +36,13 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
       `medusa-plugin-waas: refused a WaaS notification from ${req.ip ?? "unknown"}: ${e.reason} (${e.message}); ` +
         `body ${req.rawBody?.length ?? 0} bytes`,
     )
-    return answer(res, e.httpStatus, "FAILURE")
+    answer(res, e.httpStatus, "FAILURE")
+    // counted for the admin's Health tab, after the answer (the WaaS waits on it, the count does not)
+    await waas
+      .health()
+      .recordRefusal({ route: "notify", reason: e.reason, http_status: e.httpStatus, body_bytes: req.rawBody?.length ?? 0 })
+      .catch((err: Error) => logger.warn(`medusa-plugin-waas: a refused notification was not counted (${err.message})`))
+    return
   }
 
   let recorded

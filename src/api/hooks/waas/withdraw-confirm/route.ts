@@ -37,7 +37,15 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     const refused = e instanceof WaasCryptoError || e instanceof WaasCallbackError || e instanceof CallbackRejection
     if (!refused) throw e
     logger.warn(`medusa-plugin-waas: refused a withdrawal confirmation request from ${req.ip ?? "unknown"}: ${e.message}`)
-    return deny(res, e instanceof WaasCryptoError ? 401 : e instanceof WaasCallbackError && e.reason === "wrong_app_id" ? 403 : 400)
+    const status = e instanceof WaasCryptoError ? 401 : e instanceof WaasCallbackError && e.reason === "wrong_app_id" ? 403 : 400
+    deny(res, status)
+    const reason = e instanceof WaasCryptoError ? "undecryptable" : e instanceof CallbackRejection || e instanceof WaasCallbackError ? e.reason : "refused"
+    // counted for the admin's Health tab, after the answer: the WaaS waits on this route within seconds
+    await waas
+      .health()
+      .recordRefusal({ route: "withdraw-confirm", reason: String(reason), http_status: status, body_bytes: req.rawBody?.length ?? 0 })
+      .catch((err: Error) => logger.warn(`medusa-plugin-waas: a refused confirmation request was not counted (${err.message})`))
+    return
   }
 
   const verdict = await waas.withdrawals().answerConfirmation(request)
