@@ -244,7 +244,6 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.depositPoll_.advance(from, to, sharedContext)
   }
 
-
   /** The hosted payment page's options, text and per-session model (checkout/payment-page/). */
   paymentPage(): PaymentPage {
     return this.paymentPage_
@@ -258,6 +257,8 @@ export default class WaasModuleService extends WaasModuleBase {
   /** The daily reconciliation (reconciliation/): the WaaS mirror, runs, breaks, fees per order, the export. */
   reconciliation(): Reconciliation {
     return this.reconciliation_
+  }
+
   /** The admin's payments list: filters and search (checkout/payment-search.ts). */
   paymentSearch(): PaymentSearch {
     return this.paymentSearch_
