@@ -16,6 +16,8 @@ const { depositToWire, minerFeeToWire } = require("../simulator/records")
 
 const DEPOSITS = Number(process.env.RECON_FETCH_DEPOSITS ?? 10_000)
 const APP_ID = "benchf00000000000000000000000000f"
+const noop = () => undefined
+const QUIET = { debug: noop, info: noop, warn: noop, error: noop, log: noop, activity: noop, progress: noop, success: noop, failure: noop, shouldLog: () => false, setLogLevel: noop, unsetLogLevel: noop }
 
 async function main() {
   const merchant = generateWaasKeyPair()
@@ -51,7 +53,7 @@ async function main() {
           },
         },
       },
-      injectedDependencies: { [ContainerRegistrationKeys.PG_CONNECTION]: knex },
+      injectedDependencies: { [ContainerRegistrationKeys.PG_CONNECTION]: knex, [ContainerRegistrationKeys.LOGGER]: QUIET },
       sharedResourcesConfig: { database: { clientUrl: url.toString() } },
     })
     await app.runMigrations()

@@ -52,6 +52,8 @@ export class WaasMirror {
   async ingestPage(kind: MirrorKind, after: string, page: ParsedPage): Promise<void> {
     await this.deps.db.transaction(async (trx) => {
       await upsertMirrorRows(trx, page.rows)
+      // a poller's page may come before the reconciliation ever ran: the cursor row is created at 0 then
+      await readMirrorCursor(trx, kind)
       if (page.maxId !== null && BigInt(page.maxId) > BigInt(after)) await advanceMirrorCursor(trx, kind, after, page.maxId)
     })
   }

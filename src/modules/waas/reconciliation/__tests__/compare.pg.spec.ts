@@ -24,7 +24,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
   moduleName: WAAS_MODULE,
   resolve: path.join(__dirname, "..", ".."),
   moduleOptions: testOptions({ reconciliation: { timeZone: "Asia/Shanghai" } }) as unknown as Record<string, unknown>,
-  testSuite: ({ service }) => {
+  testSuite: ({ service, MikroOrmWrapper }) => {
     const recon = () => service.reconciliation()
     const today = () => new Intl.DateTimeFormat("en-CA", { timeZone: "Asia/Shanghai" }).format(new Date())
 
@@ -116,6 +116,26 @@ moduleIntegrationTestRunner<WaasModuleService>({
       expect(late.breaks.map((b) => b.waas_id)).toEqual([String(before.id)])
       expect(early.breaks.map((b) => b.waas_id)).toEqual([String(after.id)])
       expect(late.run.window_end.toISOString()).toBe(new Date(midnight).toISOString())
+    })
+
+    it("pages shared by the pollers fill the mirror; its cursor moves only while the mirror has every record up to it", async () => {
+      const m = recon().mirror
+      const at = (id: number, amount: string) => depositRecord({ address: "0x" + "6".repeat(40), symbol: "USDTERC20", amount_due: amount }, { id })
+      const cursor = async () => (await service.listSyncCursors({ name: "mirror:deposits" }))[0]?.max_id
+      await m.ingestPage("deposit", "0", m.parse("deposit", [at(5_000_001, "1"), at(5_000_002, "2")]))
+      expect(await cursor()).toBe("5000002")
+      // a poller ahead of the mirror: its page is stored, the cursor stays (a gap before it)
+      await m.ingestPage("deposit", "5000010", m.parse("deposit", [at(5_000_011, "3")]))
+      expect(await cursor()).toBe("5000002")
+      // a page that closes the gap moves it; an older page never moves it back, and an older answer changes nothing
+      await m.ingestPage("deposit", "5000002", m.parse("deposit", [at(5_000_003, "4")]))
+      expect(await cursor()).toBe("5000003")
+      await m.ingestPage("deposit", "0", m.parse("deposit", [{ ...at(5_000_001, "9"), updated_at: 1 }]))
+      expect(await cursor()).toBe("5000003")
+      const rows = (await MikroOrmWrapper.forkManager().execute(
+        `SELECT waas_id, amount FROM waas_mirror_record WHERE waas_id IN ('5000001', '5000011') ORDER BY waas_id`,
+      )) as Array<{ waas_id: string; amount: string }>
+      expect(rows.map((r) => [r.waas_id, r.amount])).toEqual([["5000001", "1"], ["5000011", "3"]])
     })
 
     it("a rerun is a new attempt with the same result; the first run stays as it was", async () => {
