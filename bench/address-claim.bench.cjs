@@ -14,7 +14,7 @@ const { ContainerRegistrationKeys, createPgConnection, generateEntityId } = requ
 const { median, report } = require("./lib/measure.cjs")
 const { generateWaasKeyPair } = require("../src/protocol")
 
-const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 200)
+const CLAIMS = Number(process.env.BENCH_CLAIMS ?? 150)
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
 const CONCURRENCY = [1, 8, 32]
 const POOLS = [400, 20_000]
