@@ -4,7 +4,7 @@
  * sections and the QR code, runs the countdown on the server's clock, and copies to the clipboard.
  * It holds no text of its own: the English (or translated) strings come from the server.
  */
-export const PAGE_SCRIPT = `(function () {
+export const PAGE_SCRIPT: string = `(function () {
   "use strict";
   var config = JSON.parse(document.getElementById("waas-page-config").textContent);
   var body = document.body;

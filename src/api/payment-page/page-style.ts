@@ -2,7 +2,7 @@
  * The hosted page's stylesheet, inline (its hash is in the CSP). System fonts only: no web font, no
  * third-party request. Phone first; the card widens to a readable column on a desktop.
  */
-export const PAGE_STYLE = `
+export const PAGE_STYLE: string = `
 *{box-sizing:border-box}
 html{-webkit-text-size-adjust:100%}
 body{margin:0;background:#f4f5f7;color:#16181d;font:16px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,"Helvetica Neue",Arial,sans-serif}
