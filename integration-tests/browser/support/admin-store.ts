@@ -85,12 +85,13 @@ function runCli(args: string[], env: NodeJS.ProcessEnv, logFile: string): Promis
   })
 }
 
-async function waitForHealth(url: string, child: ChildProcess, logFile: string, timeoutMs = 240_000): Promise<void> {
+async function waitForHealth(url: string, child: ChildProcess, logFile: string, timeoutMs = 420_000): Promise<void> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
     if (child.exitCode !== null) throw new Error(`medusa start exited ${child.exitCode}: ${fs.readFileSync(logFile, "utf8").slice(-2000)}`)
     try {
-      const r = await fetch(`${url}/health`)
+      // a server still booting may accept the connection and not answer yet: never wait on one probe
+      const r = await fetch(`${url}/health`, { signal: AbortSignal.timeout(5_000) })
       if (r.ok) return
     } catch {
       // not listening yet
