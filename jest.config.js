@@ -3,6 +3,8 @@
 //   modules  moduleIntegrationTestRunner specs, other Postgres specs (*.pg.spec.ts), and
 //            client-vs-simulator contract specs (*.contract.spec.ts) over real HTTP
 //   http     medusaIntegrationTestRunner specs: a whole Medusa booted from this repo's src/
+//   multi    several real Medusa processes (`medusa start`, one worker, the others servers) on one
+//            database with Medusa's Redis modules (scripts/redis.mjs starts Redis when REDIS_URL is unset)
 const TIERS = {
   unit: {
     testMatch: [
@@ -27,6 +29,12 @@ const TIERS = {
     testMatch: ["**/integration-tests/http/**/*.spec.ts"],
     // Medusa boots in beforeAll, which counts against this timeout too
     testTimeout: 180_000,
+    usesPostgres: true,
+  },
+  multi: {
+    testMatch: ["**/integration-tests/multi/**/*.spec.ts"],
+    // beforeAll migrates, seeds and boots three Medusa processes on 2 shared cores
+    testTimeout: 600_000,
     usesPostgres: true,
   },
 }

@@ -1,9 +1,9 @@
 // The test command (`npm test`, `.ci/run`).
 //
-//   node scripts/test.mjs [unit|modules|http ...] [jest args ...]
+//   node scripts/test.mjs [unit|modules|http|multi ...] [jest args ...]
 //
 // Installs dependencies if needed, starts one Postgres for the tiers that need it (or uses the one
-// in DATABASE_URL / DB_HOST), runs the tiers in order unit → modules → http, each as its own jest
+// in DATABASE_URL / DB_HOST), runs the tiers in order unit → modules → http → multi, each as its own jest
 // process, and ends with the line `N passed, N failed` summed over all tiers (CI reads that line).
 // Exits non-zero if any test or suite failed or a tier crashed. Arguments that are not tier names
 // go to every jest run, e.g. `npm test -- src/protocol` or `npm run test:unit -- -t envelope`.
@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url"
 import { ensureDeps } from "./ensure-deps.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const ALL_TIERS = ["unit", "modules", "http"]
+const ALL_TIERS = ["unit", "modules", "http", "multi"]
 
 // Each Medusa boot leaves process-wide state behind (a second boot in the same process fails with
 // "Map.prototype.set called on incompatible receiver"), so the DB tiers run every spec file in a
@@ -26,8 +26,12 @@ const TIER_ARGS = {
   unit: [],
   modules: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
   http: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
+  // several Medusa processes per spec file: one file at a time
+  multi: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
 }
-const USES_POSTGRES = new Set(["modules", "http"])
+const USES_POSTGRES = new Set(["modules", "http", "multi"])
+// the multi-instance tier also needs Redis (Medusa's Redis modules): scripts/redis.mjs
+const USES_REDIS = new Set(["multi"])
 
 const argv = process.argv.slice(2)
 const requested = argv.filter((a) => ALL_TIERS.includes(a))
@@ -124,6 +128,7 @@ async function main() {
   const jestBin = createRequire(path.join(root, "package.json")).resolve("jest/bin/jest")
   const summary = []
   let pg = null
+  let redis = null
 
   try {
     // A tier without spec files is skipped outright, so Postgres starts only when something needs it.
@@ -142,12 +147,19 @@ async function main() {
       )
     }
 
+    if (runnable.some((p) => USES_REDIS.has(p.tier))) {
+      const started = Date.now()
+      const { ensureRedis } = await import("./redis.mjs")
+      redis = await ensureRedis()
+      console.log(redis.external ? `test: using the Redis at ${redis.url} from REDIS_URL` : `test: redis-server on ${redis.url} (${seconds(Date.now() - started)})`)
+    }
+
     for (const { tier } of runnable) {
       if (interrupted) break
       const outputFile = path.join(outDir, `${tier}.json`)
       const started = Date.now()
       console.log(`\n=== ${tier} tests ===`)
-      const { code, signal, error } = await runJest(jestBin, tier, USES_POSTGRES.has(tier) ? pg.env : {}, outputFile)
+      const { code, signal, error } = await runJest(jestBin, tier, { ...(USES_POSTGRES.has(tier) && pg.env), ...(USES_REDIS.has(tier) && redis.env) }, outputFile)
       const took = seconds(Date.now() - started)
       let counts = null
       try {
@@ -166,6 +178,7 @@ async function main() {
       failed += counts.failed
     }
   } finally {
+    await redis?.stop()
     await pg?.stop()
   }
 
