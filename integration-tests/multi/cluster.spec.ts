@@ -1,5 +1,7 @@
+import fs from "node:fs"
+import path from "node:path"
 import { Cluster } from "./support/cluster"
-import { checkout, checkoutsAcrossServers, paymentTotals, sum, waitFor, type Checkout } from "./support/shop"
+import { checkoutsAcrossServers, paymentTotals, sum, waitFor, type Checkout } from "./support/shop"
 
 /**
  * The production shape: one worker and two servers (`medusa start`) on one database, with Medusa's Redis event
@@ -104,6 +106,179 @@ describe("several Medusa instances on Redis", () => {
     const counts = cluster.lb.counts()
     for (const server of cluster.servers()) expect(counts[server.port]?.forwarded).toBeGreaterThan(5)
   })
+
+  it("refill jobs run at once in three processes never double-register WaaS users", async () => {
+    const poolUsers = () => cluster.sim.control.getState().users.filter((u) => u.email.endsWith("@waas-pool.invalid"))
+    const before = poolUsers().length
+    const availableBefore = await cluster.rows<{ symbol: string; n: string }>(
+      `SELECT symbol, count(*) FILTER (WHERE status = 'available') AS n FROM waas_pool_address GROUP BY symbol`,
+    )
+    const missing = availableBefore.reduce((a, r) => a + Math.max(0, 10 - Number(r.n)), 0)
+    // the USDT pool was emptied by the checkouts (12 took 10 pooled and 2 live-fetched addresses)
+    expect(availableBefore.find((r) => r.symbol === "USDTERC20")?.n).toBe("0")
+    // two more Medusa processes run the refill job twice each, at the same moment, beside the worker's schedule
+    const reports = (await jobsInTwoProcesses("refill")) as Array<{ skipped?: string; coins?: Array<{ symbol: string; added: number }> }>
+    // four runs released together (and the worker's own schedule, which may tick meanwhile): one at a time holds the lock
+    expect(reports.filter((r) => r.skipped === "another refill run holds the lock").length).toBeGreaterThan(0)
+
+    const users = poolUsers()
+    const [db] = await cluster.rows<{ accounts: string; uids: string; emails: string; below: string }>(
+      `SELECT (SELECT count(*) FROM waas_account) AS accounts,
+              (SELECT count(DISTINCT uid) FROM waas_account) AS uids,
+              (SELECT count(DISTINCT email) FROM waas_account) AS emails,
+              (SELECT count(*) FROM (SELECT symbol FROM waas_pool_address GROUP BY symbol
+                                      HAVING count(*) FILTER (WHERE status = 'available') <> 10) x) AS below`,
+    )
+    // every user the WaaS registered is one account here, under its own email; none registered twice
+    expect(new Set(users.map((u) => u.email)).size).toBe(users.length)
+    expect(Number(db.accounts)).toBe(users.length)
+    expect(Number(db.uids)).toBe(users.length)
+    expect(Number(db.emails)).toBe(users.length)
+    // every pool refilled to its watermark (10) once, whichever process ran it: one new WaaS user per missing address
+    expect(users.length - before).toBe(missing)
+    expect(missing).toBeGreaterThanOrEqual(10)
+    expect(db.below).toBe("0")
+  })
+
+  it("pollers run at once in three processes never double-apply a page", async () => {
+    // the callbacks are lost: only the pollers (the worker's, and two more processes') find these deposits
+    const lost = await checkoutsAcrossServers(cluster, 4)
+    cluster.sim.control.setFaults({ notify: { drop: {} } })
+    await payAll(lost)
+    const reports = (await jobsInTwoProcesses("poll")) as Array<{ skipped?: string; sync: { records: number } }>
+    const totals = await allPaid(lost)
+    cluster.sim.control.clearFaults()
+    // six runs released together in two processes, beside the worker's own: the advisory lock lets one poll at a time
+    expect(reports.filter((r) => r.skipped === "another instance is polling").length).toBeGreaterThan(0)
+    expect(totals.ledger).toEqual({
+      payments: "4",
+      paid: "4",
+      deposits: "4",
+      credits: "4",
+      credited: sum(lost.map((c) => c.amountDue)),
+      duplicate_credits: "0",
+    })
+    expect(totals.medusa).toEqual({ payments: "4", captured: "4", captures: "4", captured_total: sum(lost.map((c) => c.total)), collections_with_two: "0" })
+    paid.push(...lost)
+  })
+
+  it("a worker killed (SIGKILL) while it processes callbacks: another worker finishes them, nothing lost, nothing twice", async () => {
+    const batch = await checkoutsAcrossServers(cluster, 4)
+    // the worker pulls each deposit from the WaaS before applying it: hold those calls so it is caught in the middle
+    cluster.sim.control.setFaults({ endpoints: { depositList: { hang: { ms: 120_000 } } } })
+    await payAll(batch)
+    const sessions = batch.map((c) => c.sessionId)
+    await waitFor("the worker to hold the callbacks (claimed, lease taken)", async () => {
+      const [held] = await cluster.rows<{ n: string }>(
+        `SELECT count(*) AS n FROM waas_callback_inbox WHERE side = 'deposit' AND processing_until IS NOT NULL AND processed_count < received_count`,
+      )
+      return Number(held.n) >= 1
+    })
+    const [worker] = cluster.workers()
+    await cluster.kill(worker)
+    cluster.sim.control.clearFaults()
+    const [{ credits }] = await cluster.rows<{ credits: string }>(
+      `SELECT count(*) AS credits FROM waas_deposit_credit c JOIN waas_crypto_payment p ON p.id = c.crypto_payment_id WHERE p.payment_session_id = ANY($1)`,
+      [sessions],
+    )
+    expect(credits).toBe("0")
+
+    await cluster.startInstance("worker")
+    const totals = await allPaid(batch, 300_000)
+    expect(totals.ledger).toEqual({
+      payments: "4",
+      paid: "4",
+      deposits: "4",
+      credits: "4",
+      credited: sum(batch.map((c) => c.amountDue)),
+      duplicate_credits: "0",
+    })
+    expect(totals.medusa).toEqual({ payments: "4", captured: "4", captures: "4", captured_total: sum(batch.map((c) => c.total)), collections_with_two: "0" })
+    paid.push(...batch)
+
+    const all = await paymentTotals(cluster, paid.map((c) => c.sessionId))
+    expect(all.ledger.credits).toBe(String(paid.length))
+    expect(all.ledger.credited).toBe(sum(paid.map((c) => c.amountDue)))
+    expect(all.medusa.captured_total).toBe(sum(paid.map((c) => c.total)))
+  })
+
+  it("a withdrawal approved on two servers at once is submitted to the WaaS once and recorded in Medusa once", async () => {
+    const [a, b] = cluster.servers()
+    const order = paid[0]
+    const clerk = await adminLogin(a.url, cluster.admins.clerk)
+    const approver = await adminLogin(b.url, cluster.admins.approver)
+    const requested = await adminJson<{ withdrawal: { id: string } }>(a.url, clerk, "POST", "/admin/waas/withdrawals", {
+      source: "payment",
+      order_id: order.orderId,
+      fiat_amount: "10",
+      reason: "one item returned",
+      destination: { address: "0x52908400098527886E0F7030069857D2E4169EE7" },
+    })
+    const id = requested.withdrawal.id
+    const answers = await Promise.all(
+      [a, b, a, b].map((server) => fetch(`${server.url}/admin/waas/withdrawals/${id}/approve`, { method: "POST", headers: approver })),
+    )
+    expect(answers.some((r) => r.status === 200)).toBe(true)
+    const [row] = await cluster.rows<{ request_id: string; status: string }>(`SELECT request_id, status FROM waas_withdrawal WHERE id = $1`, [id])
+    const sent = () => cluster.sim.control.getState().withdrawals.filter((w) => w.requestId === row.request_id)
+    expect(sent()).toHaveLength(1)
+    expect(cluster.sim.control.confirmations().filter((c) => c.requestId === row.request_id)).toHaveLength(1)
+
+    // the WaaS pays it; its notification arrives three times at once, round robin
+    cluster.sim.control.setFaults({ notify: { duplicate: { copies: 3 } } })
+    cluster.sim.control.setWithdrawalOutcome(row.request_id, 5, { realFee: "0.00042" })
+    await waitFor("the withdrawal to complete and Medusa to record the refund", async () => {
+      const [w] = await cluster.rows<{ status: string; medusa_refunded_at: Date | null }>(`SELECT status, medusa_refunded_at FROM waas_withdrawal WHERE id = $1`, [id])
+      return w.status === "completed" && w.medusa_refunded_at ? w : null
+    }, 180_000)
+    cluster.sim.control.clearFaults()
+    const refunds = await cluster.rows<{ amount: string }>(
+      `SELECT r.amount::text AS amount FROM refund r JOIN payment p ON p.id = r.payment_id
+        WHERE p.payment_session_id = $1 AND r.deleted_at IS NULL`,
+      [order.sessionId],
+    )
+    expect(refunds).toEqual([{ amount: "10" }])
+    expect(sent()).toHaveLength(1)
+    const audit = await cluster.rows<{ action: string; n: string }>(
+      `SELECT action, count(*) AS n FROM waas_withdrawal_audit WHERE withdrawal_id = $1 GROUP BY action ORDER BY action`,
+      [id],
+    )
+    // one approval recorded, one second confirmation confirmed, one Medusa refund recorded
+    const count = (action: string) => audit.find((x) => x.action === action)?.n ?? "0"
+    expect(count("approval")).toBe("1")
+    expect(count("second_confirmation_confirmed")).toBe("1")
+    expect(count("medusa_refund_recorded")).toBe("1")
+  })
 })
 
-export { checkout }
+/** `medusa exec run-jobs.ts` in two processes, released at the same moment once both have booted */
+async function jobsInTwoProcesses(kind: "refill" | "poll"): Promise<unknown[]> {
+  const outs = ["a", "b"].map((k) => path.join(cluster.workDir, `${kind}-${k}.json`))
+  const go = path.join(cluster.workDir, `${kind}.go`)
+  const runs = outs.map((out, i) =>
+    cluster.exec(`${kind}-${i}`, "./integration-tests/multi/support/run-jobs.ts", { MULTI_JOBS: kind, MULTI_JOBS_RUNS: "2", MULTI_JOBS_OUT: out, MULTI_JOBS_GO: go }),
+  )
+  const failed = Promise.race(runs).then(() => new Promise<never>(() => undefined))
+  await Promise.race([waitFor("both job processes to boot", async () => outs.every((o) => fs.existsSync(`${o}.ready`)), 300_000, 100), failed])
+  fs.writeFileSync(go, "")
+  await Promise.all(runs)
+  return outs.flatMap((out) => JSON.parse(fs.readFileSync(out, "utf8")) as unknown[])
+}
+
+async function adminLogin(baseUrl: string, who: { email: string; password: string }): Promise<Record<string, string>> {
+  const response = await fetch(`${baseUrl}/auth/user/emailpass`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(who) })
+  const body = (await response.json()) as { token?: string }
+  if (!response.ok || !body.token) throw new Error(`admin login of ${who.email} failed with ${response.status}`)
+  return { authorization: `Bearer ${body.token}` }
+}
+
+async function adminJson<T>(baseUrl: string, headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<T> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: { ...headers, ...(body !== undefined && { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const answer = await response.json()
+  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`)
+  return answer as T
+}

@@ -154,6 +154,14 @@ export class Cluster {
     return instance
   }
 
+  /** `medusa exec <script>`: one more Medusa process (no HTTP) on the same database and Redis */
+  async exec(name: string, script: string, env: NodeJS.ProcessEnv): Promise<void> {
+    await runToCompletion(`medusa exec ${script} (${name})`, [MEDUSA_CLI, "exec", script], {
+      env: { ...this.env, ...env },
+      logFile: this.log(name),
+    })
+  }
+
   /** SIGKILL to the instance's process group: no shutdown hook runs, its connections just vanish */
   async kill(instance: Instance): Promise<void> {
     try {

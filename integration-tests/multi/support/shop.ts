@@ -1,6 +1,6 @@
 import Decimal from "decimal.js"
 import { z } from "@medusajs/framework/zod"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../../helpers/storefront"
+import { completeCart, DEMO_CUSTOMER, prepareCart, startCryptoPaymentSession, Storefront } from "../../helpers/storefront"
 import type { Cluster, Instance } from "./cluster"
 
 export const PublicPayment = z.object({
@@ -12,6 +12,8 @@ export const PublicPayment = z.object({
 })
 export type Checkout = { server: string; orderId: string; total: number; sessionId: string; address: string; amountDue: string }
 
+let shoppers = 0
+
 export function storefront(cluster: Cluster, server: Instance): Storefront {
   return new Storefront({ baseUrl: server.url, publishableKey: cluster.seeded.store.publishableKey })
 }
@@ -19,7 +21,9 @@ export function storefront(cluster: Cluster, server: Instance): Storefront {
 /** a whole checkout on one server instance: cart, crypto session, order; the address and amount the shopper is shown */
 export async function checkout(cluster: Cluster, server: Instance, symbol = "USDTERC20"): Promise<Checkout> {
   const store = storefront(cluster, server)
-  const { cart, paymentCollection } = await prepareCart(store, { regionId: cluster.seeded.store.regionId, variantId: cluster.seeded.store.variantId })
+  // a shopper of their own: Medusa refuses to create one guest customer twice when two carts race with one email
+  const customer = { ...DEMO_CUSTOMER, email: `shopper-${++shoppers}@example.com` }
+  const { cart, paymentCollection } = await prepareCart(store, { regionId: cluster.seeded.store.regionId, variantId: cluster.seeded.store.variantId, customer })
   const started = await startCryptoPaymentSession(store, paymentCollection.id, symbol)
   const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === "pp_waas_waas")
   if (!session) throw new Error(`payment collection ${paymentCollection.id} has no WaaS session`)
