@@ -1,3 +1,4 @@
 /** `medusa-plugin-waas/workflows`: the plugin's workflows, for stores that compose them into their own. */
 export * from "./deposits"
 export * from "./withdrawals"
+export * from "./alerts"

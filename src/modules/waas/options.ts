@@ -1,6 +1,7 @@
 import { z } from "zod"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
+import { AlertOptionsSchema } from "./alerts/alert-options"
 import { WithdrawalOptionsSchema } from "./withdrawals/withdrawal-options"
 
 /**
@@ -187,6 +188,8 @@ const OptionsObject = z.object({
   callbackUtcOffsetMinutes: wholeNumber(-720, 840).default(480),
   /** refunds as WaaS withdrawals: payer, approvals, fee bearer (withdrawals/withdrawal-options.ts) */
   withdrawals: WithdrawalOptionsSchema,
+  /** alert thresholds (alerts/alert-options.ts); every one has a default */
+  alerts: AlertOptionsSchema,
 })
 
 function canLoad(load: () => unknown): boolean {

@@ -1,4 +1,5 @@
 import type { Context } from "@medusajs/framework/types"
+import { Alerts } from "./alerts/alerts"
 import type { DepositRecord, Notification } from "../../protocol"
 import { CallbackCheck, CallbackInbox as Inbox } from "./callbacks/inbox"
 import type { CallbackListState, CallbackSide, ClaimedCallback, RecordedCallback } from "./callbacks/inbox-sql"
@@ -38,6 +39,7 @@ export default class WaasModuleService extends WaasModuleBase {
   private readonly decisions_: DepositDecisions
   private readonly depositPoll_: DepositPollState
   private readonly withdrawals_: Withdrawals
+  private readonly alerts_: Alerts
 
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
@@ -51,6 +53,7 @@ export default class WaasModuleService extends WaasModuleBase {
     this.deposits_ = new DepositLedger(deps)
     this.decisions_ = new DepositDecisions(deps, this.deposits_)
     this.depositPoll_ = new DepositPollState(deps)
+    this.alerts_ = new Alerts(deps)
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
   }
 
@@ -224,6 +227,11 @@ export default class WaasModuleService extends WaasModuleBase {
   /** Refunds as WaaS withdrawals (withdrawals/): one accessor, the domain's methods behind it, keeps this facade small. */
   withdrawals(): Withdrawals {
     return this.withdrawals_
+  }
+
+  /** Operator alerts (alerts/): raised once while a condition holds, resolved when it clears. */
+  alerts(): Alerts {
+    return this.alerts_
   }
 }
 

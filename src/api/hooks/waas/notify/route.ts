@@ -36,6 +36,11 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
       `medusa-plugin-waas: refused a WaaS notification from ${req.ip ?? "unknown"}: ${e.reason} (${e.message}); ` +
         `body ${req.rawBody?.length ?? 0} bytes`,
     )
+    // counted for the "callbacks refused" alert (reason and time only); never holds up the answer
+    void waas
+      .alerts()
+      .recordRefusedCallback(e.reason)
+      .catch((error: Error) => logger.warn(`medusa-plugin-waas: could not count a refused notification (${error.message})`))
     return answer(res, e.httpStatus, "FAILURE")
   }
 
