@@ -26,8 +26,13 @@ export class Alerts {
     return this.deps.db.transaction((trx) => applyVerdict(trx, verdict, this.deps.now()), sharedContext)
   }
 
-  /** The conditions read from the database (C.EVALUATED_CONDITIONS), judged at `now`. */
+  /** The conditions read from the database (C.EVALUATED_CONDITIONS), judged now; nothing once shutdown began. */
   async evaluate(sharedContext: Context = {}): Promise<AlertChanges> {
+    const gated = await this.deps.shutdown.run(() => this.evaluate_(sharedContext))
+    return gated.ran ? gated.value : { raised: [], resolved: [] }
+  }
+
+  private async evaluate_(sharedContext: Context): Promise<AlertChanges> {
     const now = this.deps.now()
     const o = this.options
     const verdict = await this.deps.db.read(async (db) => {
