@@ -11,11 +11,13 @@ import { checkoutsAcrossServers, paymentTotals, sum, waitFor, type Checkout } fr
  */
 jest.setTimeout(600_000)
 
+/** each coin's pool watermark and batch: the 12 concurrent checkouts take the whole USDT pool, none waits on a live fetch */
+const POOL = 12
 const cluster = new Cluster()
 const paid: Checkout[] = []
 
 beforeAll(async () => {
-  await cluster.start({ poolBatchSize: 10, servers: 2 })
+  await cluster.start({ poolBatchSize: POOL, servers: 2 })
 })
 
 afterAll(async () => {
@@ -50,7 +52,7 @@ describe("several Medusa instances on Redis", () => {
     expect(cluster.servers()).toHaveLength(2)
     // the seed's refill filled the pool; each server answers the store API on its own port
     const [{ n }] = await cluster.rows<{ n: string }>(`SELECT count(*) AS n FROM waas_pool_address WHERE symbol = 'USDTERC20' AND status = 'available'`)
-    expect(Number(n)).toBe(10)
+    expect(Number(n)).toBe(POOL)
   })
 
   it("checkouts spread over the servers, at the same time, never share an address", async () => {
@@ -113,8 +115,8 @@ describe("several Medusa instances on Redis", () => {
     const availableBefore = await cluster.rows<{ symbol: string; n: string }>(
       `SELECT symbol, count(*) FILTER (WHERE status = 'available') AS n FROM waas_pool_address GROUP BY symbol`,
     )
-    const missing = availableBefore.reduce((a, r) => a + Math.max(0, 10 - Number(r.n)), 0)
-    // the USDT pool was emptied by the checkouts (12 took 10 pooled and 2 live-fetched addresses)
+    const missing = availableBefore.reduce((a, r) => a + Math.max(0, POOL - Number(r.n)), 0)
+    // the USDT pool was emptied by the 12 checkouts
     expect(availableBefore.find((r) => r.symbol === "USDTERC20")?.n).toBe("0")
     // two more Medusa processes run the refill job twice each, at the same moment, beside the worker's schedule
     const reports = (await jobsInTwoProcesses("refill")) as Array<{ skipped?: string; coins?: Array<{ symbol: string; added: number }> }>
@@ -127,16 +129,16 @@ describe("several Medusa instances on Redis", () => {
               (SELECT count(DISTINCT uid) FROM waas_account) AS uids,
               (SELECT count(DISTINCT email) FROM waas_account) AS emails,
               (SELECT count(*) FROM (SELECT symbol FROM waas_pool_address GROUP BY symbol
-                                      HAVING count(*) FILTER (WHERE status = 'available') <> 10) x) AS below`,
+                                      HAVING count(*) FILTER (WHERE status = 'available') <> ${POOL}) x) AS below`,
     )
     // every user the WaaS registered is one account here, under its own email; none registered twice
     expect(new Set(users.map((u) => u.email)).size).toBe(users.length)
     expect(Number(db.accounts)).toBe(users.length)
     expect(Number(db.uids)).toBe(users.length)
     expect(Number(db.emails)).toBe(users.length)
-    // every pool refilled to its watermark (10) once, whichever process ran it: one new WaaS user per missing address
+    // every pool refilled to its watermark once, whichever process ran it: one new WaaS user per missing address
     expect(users.length - before).toBe(missing)
-    expect(missing).toBeGreaterThanOrEqual(10)
+    expect(missing).toBeGreaterThanOrEqual(POOL)
     expect(db.below).toBe("0")
   })
 
