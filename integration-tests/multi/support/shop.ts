@@ -79,5 +79,7 @@ export async function paymentTotals(cluster: Cluster, sessionIds: string[]) {
       WHERE s.id = ANY($1)`,
     [sessionIds],
   )
-  return { ledger, medusa }
+  // numeric sums keep trailing zeros ("700.010020"); compare amounts as decimals
+  const exact = (v: string | null) => (v === null ? null : new Decimal(v).toFixed())
+  return { ledger: { ...ledger, credited: exact(ledger.credited) }, medusa: { ...medusa, captured_total: exact(medusa.captured_total) } }
 }
