@@ -84,15 +84,15 @@ moduleIntegrationTestRunner<WaasModuleService>({
     })
 
     it("callbacks refused: more than N of one reason within M minutes, by reason; resolved once they age out", async () => {
-      for (let i = 0; i < 4; i++) await alerts().recordRefusedCallback("undecryptable")
-      for (let i = 0; i < 3; i++) await alerts().recordRefusedCallback("wrong_app_id")
+      for (let i = 0; i < 4; i++) await alerts().recordRefusedCallback({ route: "notify", reason: "undecryptable", http_status: 401, body_bytes: 64 })
+      for (let i = 0; i < 3; i++) await alerts().recordRefusedCallback({ route: "notify", reason: "wrong_app_id", http_status: 401, body_bytes: 64 })
       // 4 > 3 for undecryptable; exactly 3 wrong_app_id is not more than N
       expect(keys(await alerts().evaluate())).toEqual({ raised: ["callbacks_refused:undecryptable"], resolved: [] })
-      await alerts().recordRefusedCallback("undecryptable")
+      await alerts().recordRefusedCallback({ route: "notify", reason: "undecryptable", http_status: 401, body_bytes: 64 })
       expect(keys(await alerts().evaluate())).toEqual(NOTHING)
       const [open] = (await alerts().list({ status: "open", limit: 5, offset: 0 })).alerts
       expect(open.figures).toMatchObject({ reason: "undecryptable", refused: 5, max: 3, window_minutes: 10 })
-      await sql(`UPDATE waas_callback_refusal SET refused_at = now() - interval '11 minutes'`)
+      await sql(`UPDATE waas_callback_refusal SET created_at = now() - interval '11 minutes'`)
       expect(keys(await alerts().evaluate())).toEqual({ raised: [], resolved: ["callbacks_refused:undecryptable"] })
     })
 
@@ -192,10 +192,10 @@ moduleIntegrationTestRunner<WaasModuleService>({
     })
 
     it("instances judging at the same moment raise an alert once and resolve it once", async () => {
-      for (let i = 0; i < 4; i++) await alerts().recordRefusedCallback("malformed")
+      for (let i = 0; i < 4; i++) await alerts().recordRefusedCallback({ route: "notify", reason: "malformed", http_status: 401, body_bytes: 64 })
       const raised = await Promise.all(Array.from({ length: 6 }, () => alerts().evaluate()))
       expect(raised.flatMap((c) => c.raised.map((a) => a.key))).toEqual(["callbacks_refused:malformed"])
-      await sql(`UPDATE waas_callback_refusal SET refused_at = now() - interval '11 minutes'`)
+      await sql(`UPDATE waas_callback_refusal SET created_at = now() - interval '11 minutes'`)
       const resolved = await Promise.all(Array.from({ length: 6 }, () => alerts().evaluate()))
       expect(resolved.flatMap((c) => c.resolved.map((a) => a.key))).toEqual(["callbacks_refused:malformed"])
       const [{ n }] = (await sql(`SELECT count(*) AS n FROM waas_alert WHERE key = 'callbacks_refused:malformed'`)).rows

@@ -77,9 +77,11 @@ export async function listAlerts(db: Knex, args: { status?: AlertStatus; limit: 
   return { alerts: rows, count: Number(counted[0]?.n ?? 0) }
 }
 
-export async function insertRefusal(db: Knex, reason: string, now: Date): Promise<void> {
+/** a refusal as the admin Health domain records it (route, reason, status, size; never the payload) */
+export async function insertRefusal(db: Knex, r: { route: string; reason: string; http_status: number; body_bytes: number }, now: Date): Promise<void> {
   await db.raw(
-    `INSERT INTO waas_callback_refusal (id, reason, refused_at, created_at, updated_at) VALUES (:id, :reason, :now, :now, :now)`,
-    { id: generateEntityId(undefined, "wcref"), reason, now },
+    `INSERT INTO waas_callback_refusal (id, route, reason, http_status, body_bytes, created_at, updated_at)
+     VALUES (:id, :route, :reason, :http_status, :body_bytes, :now, :now)`,
+    { id: generateEntityId(undefined, "wcbrf"), ...r, now },
   )
 }

@@ -78,9 +78,12 @@ export class Alerts {
     return this.apply(C.reconciliationVerdict(day, status, breaks), sharedContext)
   }
 
-  /** The notify route refused a notification; only the reason and the time are kept. */
-  async recordRefusedCallback(reason: string, sharedContext: Context = {}): Promise<void> {
-    await this.deps.db.read((db) => insertRefusal(db, reason.slice(0, 64), this.deps.now()), sharedContext)
+  /**
+   * The notify route refused a notification: recorded in waas_callback_refusal, the table the admin Health
+   * domain owns (its recordRefusal supersedes this on merge; the alert only counts the rows).
+   */
+  async recordRefusedCallback(r: { route: string; reason: string; http_status: number; body_bytes: number }, sharedContext: Context = {}): Promise<void> {
+    await this.deps.db.read((db) => insertRefusal(db, { ...r, reason: r.reason.slice(0, 64) }, this.deps.now()), sharedContext)
   }
 
   list(args: { status?: AlertStatus; limit: number; offset: number }, sharedContext: Context = {}) {

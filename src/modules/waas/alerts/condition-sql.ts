@@ -26,7 +26,7 @@ export async function accountCount(db: Knex): Promise<number> {
 
 export async function refusalsByReason(db: Knex, now: Date, windowMinutes: number) {
   const { rows } = await db.raw<{ rows: Array<{ reason: string; n: string }> }>(
-    `SELECT reason, count(*) AS n FROM waas_callback_refusal WHERE refused_at > ? AND deleted_at IS NULL GROUP BY reason ORDER BY reason`,
+    `SELECT reason, count(*) AS n FROM waas_callback_refusal WHERE created_at > ? AND deleted_at IS NULL GROUP BY reason ORDER BY reason`,
     [minutesAgo(now, windowMinutes)],
   )
   return rows.map((r) => ({ reason: r.reason, count: Number(r.n) }))
@@ -82,6 +82,6 @@ export async function deniedConfirmations(db: Knex, now: Date, minutes: number) 
 
 /** refusals and resolved alerts past their use */
 export async function pruneAlertTables(db: Knex, now: Date, retentionDays: number): Promise<void> {
-  await db.raw(`DELETE FROM waas_callback_refusal WHERE refused_at < ?`, [new Date(now.getTime() - 86_400_000)])
+  await db.raw(`DELETE FROM waas_callback_refusal WHERE created_at < ?`, [new Date(now.getTime() - 86_400_000)])
   await db.raw(`DELETE FROM waas_alert WHERE status = 'resolved' AND resolved_at < ?`, [new Date(now.getTime() - retentionDays * 86_400_000)])
 }

@@ -39,7 +39,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     // counted for the "callbacks refused" alert (reason and time only); never holds up the answer
     void waas
       .alerts()
-      .recordRefusedCallback(e.reason)
+      .recordRefusedCallback({ route: "notify", reason: e.reason, http_status: e.httpStatus, body_bytes: req.rawBody?.length ?? 0 })
       .catch((error: Error) => logger.warn(`medusa-plugin-waas: could not count a refused notification (${error.message})`))
     return answer(res, e.httpStatus, "FAILURE")
   }

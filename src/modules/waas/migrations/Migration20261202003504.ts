@@ -1,6 +1,6 @@
 import { Migration } from "@medusajs/framework/mikro-orm/migrations";
 
-export class Migration20261201232652 extends Migration {
+export class Migration20261202003504 extends Migration {
 
   override async up(): Promise<void> {
     this.addSql(`alter table if exists "waas_alert" drop constraint if exists "waas_alert_open_key_unique";`);
@@ -9,9 +9,9 @@ export class Migration20261201232652 extends Migration {
     this.addSql(`CREATE UNIQUE INDEX IF NOT EXISTS "IDX_waas_alert_open_key_unique" ON "waas_alert" ("key") WHERE status = 'open' AND deleted_at IS NULL;`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_alert_status_raised" ON "waas_alert" ("status", "raised_at") WHERE deleted_at IS NULL;`);
 
-    this.addSql(`create table if not exists "waas_callback_refusal" ("id" text not null, "reason" text not null, "refused_at" timestamptz not null, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "waas_callback_refusal_pkey" primary key ("id"));`);
+    this.addSql(`create table if not exists "waas_callback_refusal" ("id" text not null, "route" text not null, "reason" text not null, "http_status" integer not null, "body_bytes" integer not null default 0, "created_at" timestamptz not null default now(), "updated_at" timestamptz not null default now(), "deleted_at" timestamptz null, constraint "waas_callback_refusal_pkey" primary key ("id"));`);
     this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_callback_refusal_deleted_at" ON "waas_callback_refusal" ("deleted_at") WHERE deleted_at IS NULL;`);
-    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_callback_refusal_refused_at" ON "waas_callback_refusal" ("refused_at") WHERE deleted_at IS NULL;`);
+    this.addSql(`CREATE INDEX IF NOT EXISTS "IDX_waas_callback_refusal_created_at" ON "waas_callback_refusal" ("created_at") WHERE deleted_at IS NULL;`);
   }
 
   override async down(): Promise<void> {
