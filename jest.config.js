@@ -1,10 +1,12 @@
-// Three tiers, chosen by TEST_TYPE (scripts/test.mjs runs them in order; see the README):
+// The tiers, chosen by TEST_TYPE (scripts/test.mjs runs them in order; see the README):
 //   unit     pure logic, no database, no network beyond loopback fakes
 //   modules  moduleIntegrationTestRunner specs, other Postgres specs (*.pg.spec.ts), and
 //            client-vs-simulator contract specs (*.contract.spec.ts) over real HTTP
 //   http     medusaIntegrationTestRunner specs: a whole Medusa booted from this repo's src/
 //   browser  the same, plus headless Chromium (playwright-core, CHROMIUM_PATH set by scripts/test.mjs)
 //            driving the pages a shopper or an admin sees; screenshots land in .tmp/screenshots/
+//   multi    several real Medusa processes (`medusa start`, one worker, the others servers) on one
+//            database with Medusa's Redis modules (scripts/redis.mjs starts Redis when REDIS_URL is unset)
 const TIERS = {
   unit: {
     testMatch: [
@@ -34,6 +36,12 @@ const TIERS = {
   browser: {
     testMatch: ["**/integration-tests/browser/**/*.spec.ts"],
     testTimeout: 180_000,
+    usesPostgres: true,
+  },
+  multi: {
+    testMatch: ["**/integration-tests/multi/**/*.spec.ts"],
+    // beforeAll migrates, seeds and boots three Medusa processes on 2 shared cores
+    testTimeout: 600_000,
     usesPostgres: true,
   },
 }

@@ -48,11 +48,30 @@ if (hasProvider) {
   })
 }
 
+// The multi-instance tier (integration-tests/multi) runs several Medusa processes on one database with
+// Medusa's Redis modules; it names the Redis server in WAAS_TEST_REDIS_URL and each process's role in
+// MEDUSA_WORKER_MODE ("server" | "worker" | "shared"). Without them: Medusa's in-memory modules, one process.
+const redisUrl = process.env.WAAS_TEST_REDIS_URL
+if (redisUrl) {
+  modules.push(
+    { resolve: "@medusajs/medusa/event-bus-redis", options: { redisUrl } },
+    { resolve: "@medusajs/medusa/workflow-engine-redis", options: { redis: { redisUrl } } },
+    { resolve: "@medusajs/medusa/cache-redis", options: { redisUrl } },
+    {
+      resolve: "@medusajs/medusa/locking",
+      options: { providers: [{ resolve: "@medusajs/medusa/locking-redis", id: "locking-redis", is_default: true, options: { redisUrl } }] },
+    },
+  )
+}
+const workerMode = process.env.MEDUSA_WORKER_MODE as "server" | "worker" | "shared" | undefined
+
 const localCors = "http://localhost:5173,http://localhost:9000,http://localhost:8000,http://127.0.0.1:9000"
 
 module.exports = defineConfig({
   projectConfig: {
     databaseUrl: databaseUrl(),
+    ...(redisUrl && { redisUrl }),
+    ...(workerMode && { workerMode }),
     http: {
       jwtSecret: process.env.JWT_SECRET || "test-jwt-secret",
       cookieSecret: process.env.COOKIE_SECRET || "test-cookie-secret",

@@ -1,10 +1,10 @@
 // The test command (`npm test`, `.ci/run`).
 //
-//   node scripts/test.mjs [unit|modules|http|browser ...] [jest args ...]
+//   node scripts/test.mjs [unit|modules|http|browser|multi ...] [jest args ...]
 //
 // Installs dependencies if needed, starts one Postgres for the tiers that need it (or uses the one
-// in DATABASE_URL / DB_HOST), finds (or installs) Chromium for the browser tier, runs the tiers in
-// order unit → modules → http → browser, each as its own jest
+// in DATABASE_URL / DB_HOST), finds (or installs) Chromium for the browser tier and Redis for the multi
+// tier, runs the tiers in order unit → modules → http → browser → multi, each as its own jest
 // process, and ends with the line `N passed, N failed` summed over all tiers (CI reads that line).
 // Exits non-zero if any test or suite failed or a tier crashed. Arguments that are not tier names
 // go to every jest run, e.g. `npm test -- src/protocol` or `npm run test:unit -- -t envelope`.
@@ -19,7 +19,7 @@ import { ensureChromium } from "./chromium.mjs"
 import { ensureDeps } from "./ensure-deps.mjs"
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..")
-const ALL_TIERS = ["unit", "modules", "http", "browser"]
+const ALL_TIERS = ["unit", "modules", "http", "browser", "multi"]
 
 // Each Medusa boot leaves process-wide state behind (a second boot in the same process fails with
 // "Map.prototype.set called on incompatible receiver"), so the DB tiers run every spec file in a
@@ -29,9 +29,13 @@ const TIER_ARGS = {
   modules: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
   http: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
   browser: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
+  // several Medusa processes per spec file: one file at a time
+  multi: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
 }
-const USES_POSTGRES = new Set(["modules", "http", "browser"])
+const USES_POSTGRES = new Set(["modules", "http", "browser", "multi"])
 const USES_CHROMIUM = new Set(["browser"])
+// the multi-instance tier also needs Redis (Medusa's Redis modules): scripts/redis.mjs
+const USES_REDIS = new Set(["multi"])
 
 const argv = process.argv.slice(2)
 const requested = argv.filter((a) => ALL_TIERS.includes(a))
@@ -128,6 +132,7 @@ async function main() {
   const jestBin = createRequire(path.join(root, "package.json")).resolve("jest/bin/jest")
   const summary = []
   let pg = null
+  let redis = null
 
   try {
     // A tier without spec files is skipped outright, so Postgres starts only when something needs it.
@@ -146,12 +151,19 @@ async function main() {
       )
     }
 
+    if (runnable.some((p) => USES_REDIS.has(p.tier))) {
+      const started = Date.now()
+      const { ensureRedis } = await import("./redis.mjs")
+      redis = await ensureRedis()
+      console.log(redis.external ? `test: using the Redis at ${redis.url} from REDIS_URL` : `test: redis-server on ${redis.url} (${seconds(Date.now() - started)})`)
+    }
+
     for (const { tier } of runnable) {
       if (interrupted) break
       const outputFile = path.join(outDir, `${tier}.json`)
       const started = Date.now()
       console.log(`\n=== ${tier} tests ===`)
-      const env = { ...(USES_POSTGRES.has(tier) ? pg.env : {}) }
+      const env = { ...(USES_POSTGRES.has(tier) ? pg.env : {}), ...(USES_REDIS.has(tier) ? redis.env : {}) }
       if (USES_CHROMIUM.has(tier)) {
         // found (or apt-installed) only when a browser spec is about to run; without it the tier fails
         try {
@@ -182,6 +194,7 @@ async function main() {
       failed += counts.failed
     }
   } finally {
+    await redis?.stop()
     await pg?.stop()
   }
 

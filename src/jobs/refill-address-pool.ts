@@ -3,6 +3,7 @@ import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../modules/waas"
 import type WaasModuleService from "../modules/waas/service"
 import type { RefillReport } from "../modules/waas/pool/refill"
+import { runAlerts } from "../workflows/alerts/runners/run-alerts"
 
 /**
  * Keeps every enabled coin's deposit-address pool at or above its watermark, so checkout never has to
@@ -24,6 +25,8 @@ export default async function refillAddressPoolJob(container: MedusaContainer): 
   const line = `medusa-plugin-waas: address pool refill: ${summary}; WaaS users ${report.users.count}/${report.users.cap}`
   if (failed) logger.warn(line)
   else logger.info(line)
+  // a coin still below its watermark after the run raises "pool low"; one refilled resolves it
+  await runAlerts(container, { source: "refill", report })
   return report
 }
 

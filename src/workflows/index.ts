@@ -2,3 +2,4 @@
 export * from "./deposits"
 export * from "./withdrawals"
 export * from "./reconciliation"
+export * from "./alerts"

@@ -3,6 +3,7 @@ import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "..
 import { PaymentPageOptionsSchema } from "./checkout/payment-page/page-options"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
 import { ReconciliationOptionsSchema } from "./reconciliation/recon-options"
+import { AlertOptionsSchema } from "./alerts/alert-options"
 import { WithdrawalOptionsSchema } from "./withdrawals/withdrawal-options"
 
 /**
@@ -212,6 +213,8 @@ const OptionsObject = z.object({
   reconciliation: ReconciliationOptionsSchema,
   /** the hosted payment page (checkout/payment-page/page-options.ts) */
   paymentPage: PaymentPageOptionsSchema,
+  /** alert thresholds (alerts/alert-options.ts); every one has a default */
+  alerts: AlertOptionsSchema,
 })
 
 function canLoad(load: () => unknown): boolean {

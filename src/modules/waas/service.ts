@@ -1,4 +1,5 @@
 import type { Context } from "@medusajs/framework/types"
+import { Alerts } from "./alerts/alerts"
 import type { DepositRecord, Notification } from "../../protocol"
 import { CallbackCheck, CallbackInbox as Inbox } from "./callbacks/inbox"
 import type { CallbackListState, CallbackSide, ClaimedCallback, RecordedCallback } from "./callbacks/inbox-sql"
@@ -47,6 +48,7 @@ export default class WaasModuleService extends WaasModuleBase {
   private readonly paymentPage_: PaymentPage
   private readonly paymentSearch_: PaymentSearch
   private readonly health_: Health
+  private readonly alerts_: Alerts
 
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
@@ -64,6 +66,7 @@ export default class WaasModuleService extends WaasModuleBase {
     this.paymentPage_ = new PaymentPage(this.options_.paymentPage, this.payments_, this.coins_, deps.now)
     this.paymentSearch_ = new PaymentSearch(deps, this.paymentRows_)
     this.health_ = new Health(deps)
+    this.alerts_ = new Alerts(deps)
     this.withdrawals_ = new Withdrawals(deps, this.coins_, (symbol, currency_code) => this.quotes_.quote({ amount: 1, currency_code, symbol }))
     this.reconciliation_ = new Reconciliation(deps)
   }
@@ -267,6 +270,11 @@ export default class WaasModuleService extends WaasModuleBase {
   /** The admin's Health tab: the live WaaS check, callbacks received and refused, the pollers (health/). */
   health(): Health {
     return this.health_
+  }
+
+  /** Operator alerts (alerts/): raised once while a condition holds, resolved when it clears. */
+  alerts(): Alerts {
+    return this.alerts_
   }
 }
 

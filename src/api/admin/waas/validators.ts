@@ -118,3 +118,11 @@ export class InvalidAdminInput extends MedusaError {
     super(MedusaError.Types.INVALID_DATA, message)
   }
 }
+
+/** `GET /admin/waas/alerts`: open alerts first, then the recently resolved; or one status only. */
+export const AdminWaasAlertList = z
+  .object({
+    status: z.enum(["open", "resolved", "all"]).default("all"),
+    ...Paging,
+  })
+  .strict()

@@ -1,7 +1,7 @@
 import path from "node:path"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import { asValue } from "awilix"
-import { createMedusaContainer } from "@medusajs/framework/utils"
+import { createMedusaContainer, Modules } from "@medusajs/framework/utils"
 import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import refillAddressPoolJob, { config as refillJobConfig } from "../../../jobs/refill-address-pool"
 import { insertPendingAccount } from "../pool/account-sql"
@@ -175,14 +175,28 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const container = createMedusaContainer()
       const info = jest.fn()
       const warn = jest.fn()
-      container.register({ [WAAS_MODULE]: asValue(service), logger: asValue({ info, warn }) })
+      const error = jest.fn()
+      // the job hands its report to the alerts workflow, which announces through Medusa's notification module and
+      // event bus: recording stand-ins for those two of Medusa's modules (the alert itself is the module's, real)
+      const notifications: Array<{ channel: string; data: { title: string } }> = []
+      const events: Array<{ name: string }> = []
+      container.register({
+        [WAAS_MODULE]: asValue(service),
+        logger: asValue({ info, warn, error }),
+        [Modules.NOTIFICATION]: asValue({ createNotifications: async (n: typeof notifications) => notifications.push(...n) }),
+        [Modules.EVENT_BUS]: asValue({ emit: async (e: typeof events) => events.push(...e), releaseGroupedEvents: async () => undefined, clearGroupedEvents: async () => undefined }),
+      })
       expect(refillJobConfig).toEqual({ name: "waas-refill-address-pool", schedule: "*/5 * * * *" })
       const report = await refillAddressPoolJob(container)
       expect(report.coins.map((c) => c.after)).toEqual([2, 4, 5])
       expect(info).toHaveBeenCalledWith(
         "medusa-plugin-waas: address pool refill: BTC 0→2 (+2), ETH 0→4 (+4), USDTERC20 0→5 (+5); WaaS users 11/50000",
       )
-      expect(warn).not.toHaveBeenCalled()
+      // BTC's batch (2) stays below its watermark (3): the one warning is that alert, raised and announced once
+      expect(warn.mock.calls).toEqual([[expect.stringMatching(/^medusa-plugin-waas: alert raised: pool_low:BTC: /)]])
+      expect(error).not.toHaveBeenCalled()
+      expect(events.map((e) => e.name)).toEqual(["waas.alert.raised"])
+      expect(notifications).toEqual([expect.objectContaining({ channel: "feed", data: expect.objectContaining({ title: "WaaS alert: pool low" }) })])
     })
 
     it("fetches an address live when the pool was never filled, without the advice meant for a pool that ran dry", async () => {

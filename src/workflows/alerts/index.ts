@@ -1,0 +1,3 @@
+export * from "./workflows/apply-alerts"
+export { AlertEvents } from "./steps/announce-alerts"
+export { runAlerts } from "./runners/run-alerts"
