@@ -138,10 +138,13 @@ async function main() {
     const addresses = { cart: new Set(), plain: new Set(), raw: new Set() }
     for (const n of POOLS) {
       for (const v of VARIANTS) await seed(knex, symbols[n][v], n + perPool)
-      ms[n] = {}
+      ms[n] = Object.fromEntries(CONCURRENCY.map((c) => [c, { cart: [], plain: [], raw: [] }]))
+    }
+    // rounds interleave everything (pool sizes, concurrency, variants): load that drifts during the run
+    // hits every cell alike
+    for (let r = 0; r < ROUNDS; r++) {
       for (const c of CONCURRENCY) {
-        ms[n][c] = { cart: [], plain: [], raw: [] }
-        for (let r = 0; r < ROUNDS; r++) {
+        for (const n of POOLS) {
           const tag = `${n}_${c}_${r}`
           const ours = (v) => async (i) => {
             const p = await waas.createPaymentForSession({

@@ -100,3 +100,16 @@ export async function findCartAddress(
   }
   return null
 }
+
+/**
+ * The previous payment, whose address the new session took over, is canceled and names its successor
+ * (deposits to the address are the successor's from now on). Its row is locked by findCartAddress; the
+ * caller checked the state machine.
+ */
+export async function cancelHandedOver(db: Knex.Transaction, args: { paymentId: string; to: string; now: Date }): Promise<void> {
+  await db.raw(
+    `UPDATE ${PAYMENT_TABLE} SET status = 'canceled', address_handed_over_to = :to, updated_at = :now
+      WHERE id = :id AND deleted_at IS NULL`,
+    { id: args.paymentId, to: args.to, now: args.now },
+  )
+}

@@ -75,10 +75,10 @@ function insertValues(row: NewPaymentRow): { columns: string; values: string; bi
  * assigned, and the payment row inserted with it, returned as stored. Otherwise it writes nothing and says
  * why. A cart with payments goes the takeover path (cart-address.ts), which needs the cart's advisory lock
  * taken by an EARLIER statement of the transaction: a payment that a concurrent session of the same cart
- * committed is then visible to this one. Runs inside the caller's transaction.
+ * committed is then visible to this one. Atomic on its own; inside a transaction it joins it.
  */
 export async function claimAndInsertPayment(
-  db: Knex.Transaction,
+  db: Knex,
   row: NewPaymentRow,
   args: { now: Date },
 ): Promise<ClaimOutcome> {

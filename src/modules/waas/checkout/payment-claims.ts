@@ -7,8 +7,8 @@ import { releaseTarget } from "../pool/address-release"
 import { claimAvailableAddress, ClaimedAddress, handOverAddress, lockHeldAddress, releaseHeldAddress } from "../pool/pool-sql"
 import type { CryptoPaymentDTO, PaymentForSessionInput, Quote } from "../types"
 import { formatDecimal } from "../../../protocol"
-import { CartPaymentRow, findCartAddress, lockCart } from "./cart-address"
-import { claimAndInsertPayment, insertPaymentRow, NewPaymentRow } from "./claim-payment-sql"
+import { cancelHandedOver, CartPaymentRow, findCartAddress, lockCart } from "./cart-address"
+import { claimAndInsertPayment, ClaimOutcome, insertPaymentRow, NewPaymentRow } from "./claim-payment-sql"
 import type { Coins } from "./coins"
 import { LiveFallback, PoolEmptySignal } from "./live-fallback"
 import { depositSeen, toPositiveFiat } from "./payment-amounts"
@@ -65,9 +65,7 @@ export class PaymentClaims {
       throw e
     }
     try {
-      return await this.live.run(req.coin.symbol, input.session_id, () =>
-        this.deps.db.transaction((trx, ctx) => this.insert(trx, ctx, req), sharedContext),
-      )
+      return await this.live.run(req.coin.symbol, input.session_id, () => this.deps.db.read((db) => this.insert(db, req), sharedContext))
     } catch (e) {
       // a concurrent call for the same session won the unique payment_session_id: return its payment
       const winner = await this.lifecycle.retrieveBySession(input.session_id, sharedContext)
@@ -94,21 +92,35 @@ export class PaymentClaims {
   }
 
   /**
-   * Claim (or the cart's takeover) + insert, one transaction. Rolls back with PoolEmptySignal when there is
-   * no address. The cart's lock comes first, in a statement of its own (cart-address.ts says why).
+   * Claim (or the cart's takeover) + insert, atomically. Without a cart it is the one statement, atomic by
+   * itself: no transaction around it (it joins the caller's, if any). With a cart, one transaction: the cart's
+   * lock first, in a statement of its own (cart-address.ts says why), then the statement, then the takeover
+   * rules if the cart has payments. Writes nothing when it throws PoolEmptySignal (no address).
    */
-  private async insert(db: Knex.Transaction, ctx: Context, req: ClaimRequest): Promise<CryptoPaymentDTO> {
-    const { input, coin } = req
+  private async insert(db: Knex, req: ClaimRequest): Promise<CryptoPaymentDTO> {
     const now = this.deps.now()
     const row = this.newRow(req, now)
-    const collectionId = row.payment_collection_id
-    if (collectionId) await lockCart(db, collectionId)
-    const outcome = await claimAndInsertPayment(db, row, { now })
+    if (!row.payment_collection_id) return this.outcome(await claimAndInsertPayment(db, row, { now }), req)
+    const inTransaction = <T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
+      db.isTransaction ? fn(db as Knex.Transaction) : db.transaction(fn)
+    return inTransaction(async (trx) => {
+      await lockCart(trx, row.payment_collection_id!)
+      const outcome = await claimAndInsertPayment(trx, row, { now })
+      return outcome.kind === "cart" ? this.insertForCart(trx, req, row, now) : this.outcome(outcome, req)
+    })
+  }
+
+  private outcome(outcome: ClaimOutcome, req: ClaimRequest): CryptoPaymentDTO {
     if (outcome.kind === "inserted") return outcome.payment
     if (outcome.kind === "existing") return returnExisting(outcome.payment)
-    if (outcome.kind === "empty") throw new PoolEmptySignal(coin.symbol)
-    // the cart has payments: take the address of its previous one over, or claim one from the pool
-    const previous = await findCartAddress(db, { collectionId: collectionId!, symbol: coin.symbol, now })
+    if (outcome.kind === "empty") throw new PoolEmptySignal(req.coin.symbol)
+    throw new Error("medusa-plugin-waas: the claim of a session without a cart found a cart")
+  }
+
+  /** The cart has payments: take the address of its previous one over, or claim one from the pool. */
+  private async insertForCart(db: Knex.Transaction, req: ClaimRequest, row: NewPaymentRow, now: Date): Promise<CryptoPaymentDTO> {
+    const { input, coin } = req
+    const previous = await findCartAddress(db, { collectionId: row.payment_collection_id!, symbol: coin.symbol, now })
     if (!previous) {
       const address = await this.claim(db, coin.symbol, row.id, now, input.session_id)
       return insertPaymentRow(db, row, {
@@ -127,7 +139,7 @@ export class PaymentClaims {
       address_free_since: previous.address_free_since,
     })
     if (previous.status !== "canceled") CryptoPaymentMachine.assertTransition(previous.status, "canceled")
-    await this.rows.writeLifecycle({ id: previous.id, status: "canceled", address_handed_over_to: row.id }, ctx)
+    await cancelHandedOver(db, { paymentId: previous.id, to: row.id, now })
     return payment
   }
 
