@@ -45,10 +45,11 @@ export class PoolUpkeep {
   ): Promise<RefillReport> {
     const report = await this.refillOnce(opts, sharedContext)
     if (report.skipped === SHUTTING_DOWN) return report
-    // the run's log, for the admin; written after the run. Losing it loses a line on a screen, never an
-    // address, so a failure to write it is logged and the run's report still returned.
-    await this.deps.db
-      .read((db) => insertRefillRun(db, { trigger: opts.trigger ?? "job", actor: opts.actor ?? null, report }), sharedContext)
+    // the run's log, for the admin; written after the run, inside the shutdown gate: a shutdown waits for the
+    // write, and a run that a shutdown cut short is not logged into a pool being torn down. Losing it loses a
+    // line on a screen, never an address, so a failure to write it is logged and the run's report still returned.
+    await this.deps.shutdown
+      .run(() => this.deps.db.read((db) => insertRefillRun(db, { trigger: opts.trigger ?? "job", actor: opts.actor ?? null, report }), sharedContext))
       .catch((e: Error) => this.deps.logger.warn(`medusa-plugin-waas: the refill run was not logged (${e.message})`))
     return report
   }
