@@ -355,7 +355,8 @@ medusaIntegrationTestRunner({
 
       const before = await ledgerSnapshot(db())
       const bad: Array<[string, "GET" | "POST", string, unknown, number, RegExp]> = [
-        ["no lookup key", "GET", "/admin/waas/payments", undefined, 400, /order_id or payment_session_id/],
+        // without a lookup key the route lists payments (the admin's Payments tab); its filters are checked
+        ["an unknown status filter", "GET", "/admin/waas/payments?status=bogus", undefined, 400, /status must be one of/],
         ["both lookup keys", "GET", `/admin/waas/payments?order_id=${orderId}&payment_session_id=${sessionId}`, undefined, 400, /either/],
         ["an unknown order", "GET", "/admin/waas/payments?order_id=order_missing", undefined, 404, /order order_missing does not exist/],
         ["an unknown payment", "GET", "/admin/waas/payments/wcpay_missing", undefined, 404, /does not exist/],
