@@ -295,15 +295,24 @@ describe("the admin in a browser", () => {
       const after = z.object({ breaks: z.array(z.object({ id: z.string(), status: z.string(), note: z.string().nullable() })) }).parse(await clerk.api(`/admin/waas/reconciliation/runs/${todays.id}/breaks`))
       expect(after.breaks.find((b) => b.id === breaks[0].id)).toMatchObject({ status: "acknowledged", note: "ledger row edited by the test; checked" })
 
+      // the run the page shows now (the day's latest), so the wait below sees the page move to the new one
+      const shownBefore = clerk.page.url().split("/").pop()!
       await clerk.page.getByTestId("waas-recon-rerun").click()
       // the page moves to the new run; while it runs it shows its progress bar, then its result
-      await waitFor("the rerun's page", async () => !clerk.page.url().endsWith(todays.id))
+      await waitFor("the rerun's page", async () => clerk.page.url().split("/").pop() !== shownBefore)
       const rerunId = clerk.page.url().split("/").pop()!
       const sawProgress = await clerk.page.getByTestId("waas-recon-progress").isVisible().catch(() => false)
-      await waitFor("the rerun's result on screen", async () => ["balanced", "breaks", "failed"].includes((await clerk.page.getByTestId("waas-recon-run-page").getAttribute("data-run-status")) ?? ""), { timeoutMs: 120_000 })
-      const rerun = z.object({ run: Run }).parse(await clerk.api(`/admin/waas/reconciliation/runs/${rerunId}`)).run
+      const rerun = await waitFor(
+        "the rerun finished (admin API)",
+        async () => {
+          const r = z.object({ run: Run }).parse(await clerk.api(`/admin/waas/reconciliation/runs/${rerunId}`)).run
+          return r.status === "running" ? null : r
+        },
+        { timeoutMs: 120_000 },
+      )
       expect(rerun.attempt).toBe(todays.attempt + 1)
-      expect(await clerk.page.getByTestId("waas-recon-run-status").getAttribute("data-status")).toBe(rerun.status)
+      // the screen catches up without a reload: the run page's own poll shows the API's result
+      await waitFor("the rerun's result on screen", async () => (await clerk.page.getByTestId("waas-recon-run-status").getAttribute("data-status")) === rerun.status, { timeoutMs: 60_000 })
       console.log(`reconciliation rerun: progress bar ${sawProgress ? "seen while running" : "not caught (the run finished before the page's first poll)"}`)
     })
   })
