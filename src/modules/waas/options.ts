@@ -1,4 +1,5 @@
 import { z } from "zod"
+import { defaultUriScheme, URI_SCHEMES, type UriScheme } from "./checkout/uri-scheme"
 import { isDecimalString, loadPrivateKey, loadPublicKey, parseDecimal } from "../../protocol"
 import { PaymentPageOptionsSchema } from "./checkout/payment-page/page-options"
 import { LATE_PAYMENT_POLICIES } from "./deposits/outcome"
@@ -31,19 +32,6 @@ const httpUrl = z
   .string({ error: "expected an http(s) URL" })
   .regex(/^https?:\/\/[^\s]+$/i, { error: "expected an http(s) URL" })
 
-export const URI_SCHEMES = ["bip21", "eip681", "plain"] as const
-export type UriScheme = (typeof URI_SCHEMES)[number]
-
-/** Networks whose wallets understand BIP21 (`<network>:<addr>?amount=`) and EIP-681 (`ethereum:`). */
-const BIP21_NETWORKS = new Set(["bitcoin", "litecoin", "bitcoincash", "dogecoin", "dash"])
-const EIP681_NETWORKS = new Set(["ethereum"])
-
-export function defaultUriScheme(network: string): UriScheme {
-  const n = network.toLowerCase()
-  if (BIP21_NETWORKS.has(n)) return "bip21"
-  if (EIP681_NETWORKS.has(n)) return "eip681"
-  return "plain"
-}
 
 const CoinSchema = z.object({
   /** the WaaS symbol, exactly as getCoinList returns it (protocol §4.5) */
@@ -353,21 +341,4 @@ function valueAt(input: unknown, path: ReadonlyArray<PropertyKey>): unknown {
     current = (current as Record<PropertyKey, unknown>)[key]
   }
   return current
-}
-
-const REDACTED = "[redacted]"
-
-/** A copy safe to log: no private key, no rate-API headers, no query-string values (API keys hide there). */
-export function redactOptions(options: WaasOptions): Record<string, unknown> {
-  const rateSource =
-    options.rateSource.type === "http"
-      ? {
-          ...options.rateSource,
-          url: options.rateSource.url.replace(/([?&][^=&#]+)=[^&#]*/g, `$1=${REDACTED}`),
-          headers: options.rateSource.headers
-            ? Object.fromEntries(Object.keys(options.rateSource.headers).map((k) => [k, REDACTED]))
-            : undefined,
-        }
-      : options.rateSource
-  return { ...options, merchantPrivateKey: REDACTED, rateSource }
 }

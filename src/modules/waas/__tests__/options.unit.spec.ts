@@ -1,5 +1,6 @@
 import validateWaasOptions from "../loaders/validate-options"
-import { parseWaasOptions, redactOptions, WaasOptionsError } from "../options"
+import { parseWaasOptions, WaasOptionsError } from "../options"
+import { redactOptions } from "../options-redaction"
 import { MERCHANT_KEYS, testOptions } from "./support/fixtures"
 
 function errorOf(input: unknown): WaasOptionsError {

@@ -1,5 +1,5 @@
 import { ExactDecimal, formatDecimal, parseDecimal } from "../../../protocol"
-import type { UriScheme } from "../options"
+import type { UriScheme } from "./uri-scheme"
 
 export interface PaymentUriInput {
   scheme: UriScheme

@@ -1,6 +1,6 @@
 import type { Context } from "@medusajs/framework/types"
 import type { ModuleDeps } from "../module-context"
-import { redactOptions } from "../options"
+import { redactOptions } from "../options-redaction"
 import { countRefusals, cursorStates, inboxBacklog, insertRefusal, RefusalInput } from "./health-sql"
 import { checkWaas } from "./waas-check"
 
