@@ -8,6 +8,8 @@
 // process, and ends with the line `N passed, N failed` summed over all tiers (CI reads that line).
 // Exits non-zero if any test or suite failed or a tier crashed. Arguments that are not tier names
 // go to every jest run, e.g. `npm test -- src/protocol` or `npm run test:unit -- -t envelope`.
+// After each tier it prints that tier's slowest tests and files; WAAS_TEST_RESULTS_DIR=dir keeps jest's
+// JSON results there (one file per tier).
 
 import { spawn, spawnSync } from "node:child_process"
 import fs from "node:fs"
@@ -98,6 +100,17 @@ function runJest(jestBin, tier, env, outputFile) {
   }).finally(() => (current = null))
 }
 
+/** the slowest tests of a tier, from jest's JSON (durations per test, which jest prints only for a single file) */
+function slowest(json, n = 8) {
+  const all = []
+  for (const suite of json.testResults ?? []) {
+    const file = path.relative(root, suite.name ?? "")
+    for (const a of suite.assertionResults ?? []) if (typeof a.duration === "number") all.push({ ms: a.duration, file, title: a.fullName ?? a.title })
+    if (suite.startTime && suite.endTime) all.push({ ms: suite.endTime - suite.startTime, file, title: "(whole file, boot included)" })
+  }
+  return all.sort((a, b) => b.ms - a.ms).slice(0, n)
+}
+
 /** numTotalTests-based counts; a suite that failed without a failing test (load error, hook error) counts as one failure. */
 function countResults(json) {
   let failedSuitesWithoutTests = 0
@@ -179,7 +192,11 @@ async function main() {
       const took = seconds(Date.now() - started)
       let counts = null
       try {
-        counts = countResults(JSON.parse(fs.readFileSync(outputFile, "utf8")))
+        const json = JSON.parse(fs.readFileSync(outputFile, "utf8"))
+        counts = countResults(json)
+        if (process.env.WAAS_TEST_RESULTS_DIR) fs.copyFileSync(outputFile, path.join(process.env.WAAS_TEST_RESULTS_DIR, `${tier}.json`))
+        const slow = slowest(json)
+        if (slow.length) console.log(`\n${tier}: slowest\n${slow.map((t) => `  ${seconds(t.ms).padStart(8)}  ${t.file}  ${t.title}`).join("\n")}`)
       } catch {}
       if (!counts) {
         // jest died before writing results: make sure the run cannot look green

@@ -102,13 +102,11 @@ moduleIntegrationTestRunner<WaasModuleService>({
       // the first registration gets no answer until the client gives up (readTimeoutMs)
       waas.sim.control.setFaults({ endpoints: { registerEmail: { hang: { times: 1 } } } })
       const running = service.refillPool()
-      const holders = await waitUntil("the refill to take its lock", async () => {
-        const h = await advisoryLockHolders(db)
-        return h.length > 0 ? h : null
-      })
-      // the refill is inside its WaaS call now (its registration is pending at the simulator)
+      await waitUntil("the refill to take its lock", async () => (await advisoryLockHolders(db)).length > 0)
+      // the refill is inside its WaaS call now (its registration is pending at the simulator): what
+      // holds the lock is read here, while the run waits, not at the instant the lock was granted
       await waitUntil("the refill to reach its first registration", async () => (await pendingAccounts()) > 0)
-      expectHeldOutsideThePool({ holders, pooled: pooledBackendPids(db), idleInTransaction: await idleInTransaction(db) })
+      expectHeldOutsideThePool(await inspectLock())
       const second = await service.refillPool()
       expect(second.skipped).toBe("another refill run holds the lock")
 

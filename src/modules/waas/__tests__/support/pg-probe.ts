@@ -36,14 +36,20 @@ export function pooledBackendPids(db: Knex): number[] {
 export interface LockHolder {
   pid: number
   state: string | null
-  /** the holder has a transaction open (a transaction-level lock, or a session parked in a transaction) */
+  /**
+   * the holder has a transaction open beyond the statement it may be running (a transaction-level
+   * lock, or a session parked in a transaction). A session caught inside a single autocommit
+   * statement (its `pg_try_advisory_lock` still returning, say) has an implicit transaction whose
+   * start equals the statement's start: that is not a transaction kept open, and does not count.
+   */
   in_transaction: boolean
 }
 
 /** sessions holding an advisory lock in this database */
 export async function advisoryLockHolders(db: Knex): Promise<LockHolder[]> {
   const result = await db.raw<{ rows: LockHolder[] }>(
-    `SELECT l.pid, a.state, a.xact_start IS NOT NULL AS in_transaction
+    `SELECT l.pid, a.state,
+            (a.xact_start IS NOT NULL AND (a.state <> 'active' OR a.xact_start < a.query_start)) AS in_transaction
        FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid
       WHERE l.locktype = 'advisory' AND l.granted
         AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
