@@ -36,6 +36,10 @@ const TIER_ARGS = {
 }
 const USES_POSTGRES = new Set(["modules", "http", "browser", "multi"])
 const USES_CHROMIUM = new Set(["browser"])
+// tiers whose spec files boot Medusa through integration-tests/helpers/store-runner.ts: they start from
+// one database migrated once per run (scripts/test-base-db.cjs), cloned per spec file
+const USES_BASE_DB = new Set(["http", "browser"])
+const BASE_DB = "waas-test-base"
 // the multi-instance tier also needs Redis (Medusa's Redis modules): scripts/redis.mjs
 const USES_REDIS = new Set(["multi"])
 
@@ -123,6 +127,22 @@ function countResults(json) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
 
+/** the migrated base database (its name), or false when it could not be built: then each spec migrates its own */
+function buildBaseDb(pgEnv) {
+  const started = Date.now()
+  const r = spawnSync(process.execPath, [path.join(root, "scripts/test-base-db.cjs"), BASE_DB], {
+    cwd: root,
+    env: { ...process.env, ...pgEnv, LOG_LEVEL: process.env.LOG_LEVEL ?? "error", MEDUSA_DISABLE_TELEMETRY: "true" },
+    encoding: "utf8",
+  })
+  if (r.status !== 0) {
+    console.error(`test: could not build the migrated base database; each spec migrates its own\n${(r.stderr || r.stdout).slice(-4000)}`)
+    return false
+  }
+  console.log(`test: migrated base database ${BASE_DB} (${seconds(Date.now() - started)})`)
+  return BASE_DB
+}
+
 let passed = 0
 let failed = 0
 let finalLinePrinted = false
@@ -171,12 +191,22 @@ async function main() {
       console.log(redis.external ? `test: using the Redis at ${redis.url} from REDIS_URL` : `test: redis-server on ${redis.url} (${seconds(Date.now() - started)})`)
     }
 
+    let baseDb = null
     for (const { tier } of runnable) {
       if (interrupted) break
+      if (USES_BASE_DB.has(tier) && baseDb === null) {
+        baseDb = buildBaseDb(pg.env)
+        // the specs still run (each migrating its own database), but the run cannot be green
+        if (!baseDb) {
+          summary.push("base database: not built")
+          failed += 1
+        }
+      }
       const outputFile = path.join(outDir, `${tier}.json`)
       const started = Date.now()
       console.log(`\n=== ${tier} tests ===`)
       const env = { ...(USES_POSTGRES.has(tier) ? pg.env : {}), ...(USES_REDIS.has(tier) ? redis.env : {}) }
+      if (USES_BASE_DB.has(tier) && baseDb) env.WAAS_TEST_BASE_DB = baseDb
       if (USES_CHROMIUM.has(tier)) {
         // found (or apt-installed) only when a browser spec is about to run; without it the tier fails
         try {

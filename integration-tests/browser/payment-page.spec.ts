@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
@@ -48,7 +48,7 @@ afterAll(async () => {
 
 type ShopperPage = Page & { problems: string[] }
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer, dbConnection }) => {
     let seeded: SeededStore

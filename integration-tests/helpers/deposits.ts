@@ -176,7 +176,7 @@ export async function postNotification(baseUrl: string, form: Record<string, str
 /**
  * The WaaS side of a deposit spec: a merchant key pair and a simulator, started before Medusa boots (its url
  * and keys go into WAAS_PLUGIN_OPTIONS, which medusa-config.ts reads at boot) and stopped after the file.
- * Call at the top level of the spec, before medusaIntegrationTestRunner, so its beforeAll runs first.
+ * Call at the top level of the spec, before storeIntegrationTestRunner (helpers/store-runner.ts), so its beforeAll runs first.
  */
 export function useDepositWaas(opts: { usdtPool: number }) {
   const merchantKeys = generateWaasKeyPair()

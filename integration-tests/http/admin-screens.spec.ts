@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import { DEFAULT_COINS } from "../../simulator/coins"
@@ -79,7 +79,7 @@ const Health = z.object({
   options: z.record(z.string(), z.unknown()),
 })
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer, dbConnection }) => {
     let seeded: SeededStore

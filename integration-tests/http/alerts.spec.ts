@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { Event, IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import evaluateAlertsJob from "../../src/jobs/evaluate-alerts"
@@ -27,7 +27,7 @@ process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify({
 
 type AlertView = { key: string; condition: string; status: string; message: string; figures: Record<string, unknown>; resolved_at: string | null }
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer }) => {
     const events: Array<{ name: string; data: Record<string, unknown> }> = []

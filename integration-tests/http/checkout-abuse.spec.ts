@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
@@ -36,7 +36,7 @@ const NO_ADDRESS = /^no deposit address available right now for USDTERC20: /
 // the pool starts empty in every test: only the refill job (called by hand) ever fills it
 const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 3 })
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer, dbConnection }) => {
     let seeded: SeededStore

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -67,7 +67,7 @@ const AdminPayment = z.object({
   credits: z.array(z.object({ waas_deposit_id: z.string(), amount: z.string(), source: z.string(), credited_by: z.string().nullable() })),
 })
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer, dbConnection }) => {
     let seeded: SeededStore

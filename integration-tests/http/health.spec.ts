@@ -1,6 +1,6 @@
 import fs from "node:fs"
 import path from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import { Modules } from "@medusajs/framework/utils"
 import { generateWaasKeyPair } from "../../src/protocol"
 import { waasPluginOptions } from "../helpers/plugin-options"
@@ -23,7 +23,7 @@ const OPTIONS = waasPluginOptions(
 )
 process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify(OPTIONS)
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   testSuite: ({ api, getContainer }) => {
     it("serves /health", async () => {
       const res = await api.get("/health")

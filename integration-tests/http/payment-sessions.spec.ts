@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import { WAAS_MODULE } from "../../src/modules/waas"
@@ -43,7 +43,7 @@ afterAll(async () => {
   await rateServer?.close()
 })
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer, dbConnection }) => {
     let seeded: SeededStore

@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { DepositRecord } from "../../src/protocol"
 import { rows } from "../helpers/deposits"
 import { dayIn, reconcileDay, type BreakView } from "../helpers/reconciliation"
@@ -15,7 +15,7 @@ const REPO_ROOT = join(__dirname, "..", "..")
 const w = useReconciliationWaas()
 const OTHER_ADDRESS = "0x" + "ab".repeat(20)
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: (ctx) => {
     const s = reconciliationStore(ctx, w)

@@ -1,5 +1,5 @@
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { Event, IEventBusModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { runDueReconciliations } from "../../src/workflows/reconciliation/runners/run-reconciliation"
@@ -17,7 +17,7 @@ jest.setTimeout(240_000)
 const REPO_ROOT = join(__dirname, "..", "..")
 const w = useReconciliationWaas()
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: (ctx) => {
     const s = reconciliationStore(ctx, w)

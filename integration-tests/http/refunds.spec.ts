@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
-import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import { storeIntegrationTestRunner } from "../helpers/store-runner"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -48,7 +48,7 @@ const Withdrawal = z.looseObject({
 })
 type WithdrawalView = z.infer<typeof Withdrawal>
 
-medusaIntegrationTestRunner({
+storeIntegrationTestRunner({
   cwd: REPO_ROOT,
   testSuite: ({ api, getContainer, dbConnection }) => {
     let seeded: SeededStore
