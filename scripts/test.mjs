@@ -29,7 +29,8 @@ const ALL_TIERS = ["unit", "modules", "http", "browser", "multi"]
 const TIER_ARGS = {
   unit: [],
   modules: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
-  http: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
+  // two spec files at a time, each with its own Medusa, database and simulator (ports and names are per file)
+  http: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
   browser: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
   // several Medusa processes per spec file: one file at a time
   multi: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
