@@ -108,6 +108,8 @@ async function main() {
             coins: [{ symbol: "USDTERC20", displayName: "Tether (ERC-20)", network: "ethereum", decimals: 6, chainId: 1 }],
             rateSource: { type: "fixed", rates: { USDTERC20: { usd: "1" } } },
             reconciliation: { timeZone: "UTC" },
+            // no pool fill at boot: the bench has no WaaS (and no logger injected to warn that it is unreachable)
+            refillOnBoot: false,
           },
         },
       },
