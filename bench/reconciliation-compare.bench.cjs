@@ -1,13 +1,16 @@
 // Question: how long, and how much memory, does the reconciliation's compare of one day take at 1,000,000 WaaS
 // records (deposits, each with its collection miner fee; mirror and ledger already filled, as the pollers leave
 // them through the day), against a raw SQL join of the same rows in the same run? Ours is what a run does after
-// its fetch: waas.reconciliation().compare(run) (the WaaS/ledger and ledger/Medusa compares, breaks written by
-// the database) and totals(run) (per-coin figures of the three sides, fees). 100 records disagree on purpose, so
-// the breaks path is taken. RECON_BENCH_RECORDS sets another size.
+// its fetch: waas.reconciliation().compare(run), one statement per kind that writes the breaks (WaaS/ledger and
+// ledger/Medusa) and returns the day's totals (per-coin figures of the three sides, fees) from the same pass.
+// Apart, for reference: totals(run), the same passes read again without breaks (what a run that healed a break
+// does at its finish). 100 records disagree on purpose, so the breaks path is taken. RECON_BENCH_RECORDS sets
+// another size.
 "use strict"
 require("../scripts/ts-register.cjs")
 const fs = require("node:fs")
 const path = require("node:path")
+const { isDeepStrictEqual } = require("node:util")
 const { MedusaApp } = require("@medusajs/framework/modules-sdk")
 const { ContainerRegistrationKeys, createPgConnection } = require("@medusajs/framework/utils")
 const { report } = require("./lib/measure.cjs")
@@ -108,6 +111,8 @@ async function main() {
             coins: [{ symbol: "USDTERC20", displayName: "Tether (ERC-20)", network: "ethereum", decimals: 6, chainId: 1 }],
             rateSource: { type: "fixed", rates: { USDTERC20: { usd: "1" } } },
             reconciliation: { timeZone: "UTC" },
+            // no pool fill at boot: the bench has no WaaS (and no logger injected to warn that it is unreachable)
+            refillOnBoot: false,
           },
         },
       },
@@ -124,31 +129,37 @@ async function main() {
     const base1 = await rawJoin(knex, new Date(DAY_START), new Date(DAY_START + 86_400_000))
     const run = await recon.beginRun(DAY, "admin", null)
     const t = performance.now()
-    const breaks = await recon.compare(run)
+    const { breaks, totals, fees } = await recon.compare(run)
     const compareSeconds = (performance.now() - t) / 1000
+    const nodeMaxRssMb = process.resourceUsage().maxRSS / 1024
     const t2 = performance.now()
-    const { totals } = await recon.totals(run)
+    const again = await recon.totals(run)
     const totalsSeconds = (performance.now() - t2) / 1000
     const base2 = await rawJoin(knex, run.window_start, run.window_end)
-    const nodeMaxRssMb = process.resourceUsage().maxRSS / 1024
     const pgPeak = postgresPeakMb()
     const base = Math.min(base1.seconds, base2.seconds)
-    const ours = compareSeconds + totalsSeconds
+    const ours = compareSeconds
     const deposit = totals.find((x) => x.kind === "deposit")
+    const sweeps = totals.find((x) => x.kind === "miner_fee")
     if (breaks !== MISMATCHES) throw new Error(`expected ${MISMATCHES} breaks, got ${breaks}`)
     if (!deposit || deposit.waas.count !== N || deposit.ledger.count !== N) throw new Error(`totals do not count ${N} records: ${JSON.stringify(deposit)}`)
+    if (!sweeps || sweeps.waas.count !== N) throw new Error(`totals do not count ${N} miner fees: ${JSON.stringify(sweeps)}`)
+    if (!isDeepStrictEqual({ totals, fees }, again)) throw new Error("the compare's totals differ from the totals read again")
     report(`reconciliation compare of one day: ${N.toLocaleString("en")} WaaS deposits + ${N.toLocaleString("en")} miner fees, ${MISMATCHES} breaks`, ["what", "seconds", "ratio to raw join"], [
       ["raw SQL join of the same rows (baseline)", base.toFixed(2), "1.0"],
-      ["compare (breaks written)", compareSeconds.toFixed(2), (compareSeconds / base).toFixed(1)],
-      ["totals (three sides, fees)", totalsSeconds.toFixed(2), (totalsSeconds / base).toFixed(1)],
-      ["compare + totals", ours.toFixed(2), (ours / base).toFixed(1)],
+      ["compare: breaks written + totals (three sides, fees), one pass per kind", compareSeconds.toFixed(2), (compareSeconds / base).toFixed(1)],
+      ["(apart) totals read again without breaks, only after healing", totalsSeconds.toFixed(2), (totalsSeconds / base).toFixed(1)],
     ])
     report("memory", ["process", "peak RSS MB"], [
-      ["node (the plugin)", nodeMaxRssMb.toFixed(0)],
+      ["node (the plugin), peak up to the end of the compare", nodeMaxRssMb.toFixed(0)],
       [`postgres (largest process; shared buffers included)`, pgPeak.toFixed(0)],
       ["node RSS growth during the compare", Math.max(0, process.memoryUsage().rss / 2 ** 20 - rssBefore).toFixed(0)],
     ])
-    console.log(`target: compare ≤ 60 s and ≤ 300 MB: ${ours <= 60 && nodeMaxRssMb <= 300 ? "met" : "NOT met"}`)
+    console.log(
+      `issue 10: compare of ${N.toLocaleString("en")} records ${ours.toFixed(1)} s (${(ours / base).toFixed(1)}× the raw join), ` +
+        `${nodeMaxRssMb.toFixed(0)} MB node peak RSS; target ≤ 60 s and ≤ 300 MB: ${ours <= 60 && nodeMaxRssMb <= 300 ? "met" : "NOT met"}` +
+        (N === 1_000_000 ? "" : " (at 1,000,000 records only)"),
+    )
   } finally {
     if (app) await app.onApplicationShutdown().catch(() => undefined)
     await knex.destroy()

@@ -62,6 +62,15 @@ export async function breaksAfter(db: Knex, runId: string, afterId: string, limi
   return r.rows
 }
 
+/** whether the run has healed any of its breaks (the ledger or Medusa changed after its compare) */
+export async function hasHealed(db: Knex, runId: string): Promise<boolean> {
+  const r = await db.raw<{ rows: unknown[] }>(
+    `SELECT 1 FROM waas_recon_break WHERE run_id = ? AND status = 'healed' AND deleted_at IS NULL LIMIT 1`,
+    [runId],
+  )
+  return r.rows.length > 0
+}
+
 export async function getBreak(db: Knex, id: string): Promise<BreakRow | null> {
   const r = await db.raw<{ rows: BreakRow[] }>(`SELECT ${COLUMNS} FROM waas_recon_break WHERE id = ? AND deleted_at IS NULL`, [id])
   return r.rows[0] ?? null

@@ -1,5 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { LEDGER_DEPOSITS, LEDGER_WITHDRAWALS, MIRROR_DEPOSITS, MIRROR_WITHDRAWALS } from "./day-sets-sql"
+import { figure, Pass, PassBinds, runPass } from "./pass-sql"
 
 /**
  * Ledger ↔ Medusa. Medusa's side is what the run read through Medusa's payment module into
@@ -60,37 +61,51 @@ const INSERT = `INSERT INTO waas_recon_break (id, run_id, day, type, kind, match
   ledger_value, medusa_value, status, created_at, updated_at)`
 const BREAK_ID = `'wrbrk_' || replace(gen_random_uuid()::text, '-', '')`
 
-export async function compareMedusa(db: Knex, b: { run: string; day: string; s: Date; e: Date }): Promise<number> {
-  const binds = { run: b.run, day: b.day, s: b.s, e: b.e }
-  const payments = await db.raw<{ rowCount: number }>(
-    `WITH fp AS (SELECT DISTINCT ON (crypto_payment_id) * FROM waas_recon_medusa_fact
-                  WHERE run_id = :run AND fact = 'payment' ORDER BY crypto_payment_id, recorded_at NULLS LAST),
+/**
+ * The ledger ↔ Medusa breaks, and Medusa's side of the totals from the same reads of the run's facts: the payment
+ * facts with their crypto payments feed the payment breaks and Medusa's per-coin captures; the refund facts of the
+ * day with theirs feed `refund_without_withdrawal` and Medusa's per-coin refunds.
+ */
+export async function medusaPass(db: Knex, b: PassBinds): Promise<Pass> {
+  const payments = await runPass(
+    db,
+    `fc AS (SELECT f.crypto_payment_id, f.medusa_payment_id, f.amount, f.currency_code, f.recorded_at, cp.symbol, cp.order_id,
+                   cp.status, cp.amount_received, cp.fiat_amount, cp.currency_code AS cp_currency
+              FROM waas_recon_medusa_fact f JOIN waas_crypto_payment cp ON cp.id = f.crypto_payment_id
+             WHERE f.run_id = :run AND f.fact = 'payment'),
+     fp AS (SELECT DISTINCT ON (crypto_payment_id) * FROM fc ORDER BY crypto_payment_id, recorded_at NULLS LAST),
      pairs AS (
-       SELECT cp.id, cp.symbol, cp.order_id, cp.status, cp.amount_received, cp.fiat_amount, cp.currency_code,
-              fp.medusa_payment_id, fp.amount AS medusa_amount, fp.currency_code AS medusa_currency, fp.recorded_at,
-              (cp.status IN ('paid', 'overpaid') AND fp.recorded_at IS NULL) AS f_not_captured,
-              (cp.status NOT IN ('paid', 'overpaid') AND fp.recorded_at IS NOT NULL) AS f_without_credit,
-              (cp.status IN ('paid', 'overpaid') AND fp.recorded_at IS NOT NULL
-                AND (fp.amount IS NULL OR fp.amount::numeric <> cp.fiat_amount)) AS f_amount
-         FROM fp JOIN waas_crypto_payment cp ON cp.id = fp.crypto_payment_id)
-     ${INSERT}
-     SELECT ${BREAK_ID}, :run::text, :day::text, t.type, 'payment', p.id, p.symbol, NULL, p.id, p.order_id,
+       SELECT fp.*,
+              (status IN ('paid', 'overpaid') AND recorded_at IS NULL) AS f_not_captured,
+              (status NOT IN ('paid', 'overpaid') AND recorded_at IS NOT NULL) AS f_without_credit,
+              (status IN ('paid', 'overpaid') AND recorded_at IS NOT NULL AND (amount IS NULL OR amount::numeric <> fiat_amount)) AS f_amount
+         FROM fp)`,
+    b.write
+      ? `${INSERT}
+     SELECT ${BREAK_ID}, :run::text, :day::text, t.type, 'payment', p.crypto_payment_id, p.symbol, NULL, p.crypto_payment_id, p.order_id,
             jsonb_build_object('status', p.status, 'amount_received', p.amount_received, 'fiat_amount', p.fiat_amount::text,
+              'currency_code', p.cp_currency),
+            jsonb_build_object('payment_id', p.medusa_payment_id, 'captured_at', p.recorded_at, 'captured_amount', p.amount,
               'currency_code', p.currency_code),
-            jsonb_build_object('payment_id', p.medusa_payment_id, 'captured_at', p.recorded_at, 'captured_amount', p.medusa_amount,
-              'currency_code', p.medusa_currency),
             'open', now(), now()
        FROM pairs p
        CROSS JOIN LATERAL (VALUES ('credited_not_captured', p.f_not_captured), ('captured_without_credit', p.f_without_credit),
               ('amount_mismatch', p.f_amount)) AS t(type, hit)
-      WHERE t.hit
-     ON CONFLICT DO NOTHING`,
-    binds,
+      WHERE t.hit`
+      : null,
+    `${figure({ what: "medusa", kind: "deposit", symbol: "symbol", currency: "currency_code", count: "count(*)", sum: "sum(amount::numeric)" })}
+       FROM fc WHERE recorded_at IS NOT NULL GROUP BY symbol, currency_code`,
+    b,
   )
-  const refunds = await db.raw<{ rowCount: number }>(
-    `WITH ${MIRROR_WITHDRAWALS}, ${LEDGER_WITHDRAWALS},
-     fr AS (SELECT * FROM waas_recon_medusa_fact WHERE run_id = :run AND fact = 'refund')
-     ${INSERT}
+  const refunds = await runPass(
+    db,
+    `${MIRROR_WITHDRAWALS}, ${LEDGER_WITHDRAWALS},
+     fr AS (SELECT * FROM waas_recon_medusa_fact WHERE run_id = :run AND fact = 'refund'),
+     frc AS (SELECT fr.refund_id, fr.medusa_payment_id, fr.amount, fr.currency_code, fr.recorded_at, cp.id AS cp_id, cp.symbol, cp.order_id
+               FROM fr JOIN waas_crypto_payment cp ON cp.id = fr.crypto_payment_id
+              WHERE fr.recorded_at >= :s AND fr.recorded_at < :e)`,
+    b.write
+      ? `${INSERT}
      SELECT ${BREAK_ID}, :run::text, :day::text, 'withdrawal_without_refund', 'withdrawal', lw.waas_withdrawal_id, lw.symbol, lw.waas_withdrawal_id,
             lw.id, lw.order_id,
             jsonb_build_object('status', lw.status, 'amount', lw.amount, 'fiat_amount', lw.fiat_amount, 'currency_code', lw.currency_code,
@@ -101,16 +116,17 @@ export async function compareMedusa(db: Knex, b: { run: string; day: string; s: 
       WHERE lw.status = 'completed' AND lw.source = 'payment'
         AND (lw.medusa_refund_id IS NULL OR NOT EXISTS (SELECT 1 FROM fr WHERE fr.refund_id = lw.medusa_refund_id))
      UNION ALL
-     SELECT ${BREAK_ID}, :run::text, :day::text, 'refund_without_withdrawal', 'payment', fr.refund_id, cp.symbol, NULL, cp.id, cp.order_id,
-            jsonb_build_object('withdrawal_id', NULL, 'crypto_payment_id', cp.id),
-            jsonb_build_object('refund_id', fr.refund_id, 'payment_id', fr.medusa_payment_id, 'amount', fr.amount,
-              'currency_code', fr.currency_code, 'created_at', fr.recorded_at),
+     SELECT ${BREAK_ID}, :run::text, :day::text, 'refund_without_withdrawal', 'payment', r.refund_id, r.symbol, NULL, r.cp_id, r.order_id,
+            jsonb_build_object('withdrawal_id', NULL, 'crypto_payment_id', r.cp_id),
+            jsonb_build_object('refund_id', r.refund_id, 'payment_id', r.medusa_payment_id, 'amount', r.amount,
+              'currency_code', r.currency_code, 'created_at', r.recorded_at),
             'open', now(), now()
-       FROM fr JOIN waas_crypto_payment cp ON cp.id = fr.crypto_payment_id
-      WHERE fr.recorded_at >= :s AND fr.recorded_at < :e
-        AND NOT EXISTS (SELECT 1 FROM waas_withdrawal w WHERE w.medusa_refund_id = fr.refund_id)
-     ON CONFLICT DO NOTHING`,
-    binds,
+       FROM frc r
+      WHERE NOT EXISTS (SELECT 1 FROM waas_withdrawal w WHERE w.medusa_refund_id = r.refund_id)`
+      : null,
+    `${figure({ what: "medusa", kind: "withdrawal", symbol: "symbol", currency: "currency_code", count: "count(*)", sum: "sum(amount::numeric)" })}
+       FROM frc GROUP BY symbol, currency_code`,
+    b,
   )
-  return payments.rowCount + refunds.rowCount
+  return { breaks: payments.breaks + refunds.breaks, figures: [...payments.figures, ...refunds.figures] }
 }

@@ -9,16 +9,35 @@ export const MIRROR_DEPOSITS = `m AS (
     FROM waas_mirror_record
    WHERE kind = 'deposit' AND deleted_at IS NULL AND waas_created_at >= :s AND waas_created_at < :e)`
 
-export const LEDGER_DEPOSITS = `l AS (
-  SELECT d.id, d.waas_deposit_id, d.symbol, d.amount, d.address_to, d.status, d.waas_status, d.crypto_payment_id, d.waas_created_at
+/**
+ * The day's ledger deposit rows before the mirror has its say (ld): ours created in the window, and ours created
+ * in another window whose mirror row is in this one. A row of the first half whose mirror row lies in another day
+ * belongs to that day: `ownDeposit` keeps it out. The sets are joined with the day's mirror rows (m) anyway, so the
+ * mirror is probed by index only for our rows the day's mirror lacks, never scanned beyond the day.
+ */
+const DEPOSIT_COLUMNS = `d.id, d.waas_deposit_id, d.symbol, d.amount, d.address_to, d.status, d.waas_status, d.crypto_payment_id, d.waas_created_at`
+export const LEDGER_DEPOSIT_ROWS = `ld AS (
+  SELECT ${DEPOSIT_COLUMNS}
     FROM waas_deposit d
-    LEFT JOIN waas_mirror_record mm ON mm.kind = 'deposit' AND mm.waas_id = d.waas_deposit_id AND mm.deleted_at IS NULL
    WHERE d.deleted_at IS NULL AND d.waas_created_at >= :s AND d.waas_created_at < :e
-     AND (mm.id IS NULL OR (mm.waas_created_at >= :s AND mm.waas_created_at < :e))
   UNION ALL
-  SELECT d.id, d.waas_deposit_id, d.symbol, d.amount, d.address_to, d.status, d.waas_status, d.crypto_payment_id, d.waas_created_at
+  SELECT ${DEPOSIT_COLUMNS}
     FROM m JOIN waas_deposit d ON d.waas_deposit_id = m.waas_id AND d.deleted_at IS NULL
    WHERE NOT (d.waas_created_at >= :s AND d.waas_created_at < :e))`
+
+/**
+ * Of a row of ld and the day's mirror row it was joined with (`mirror` null when m has none): it is the day's.
+ * OFFSET 0 keeps the probe a per-row index lookup: without it the planner may turn the NOT EXISTS into a hashed
+ * subplan, which reads every mirror record of the kind (all days) as soon as one of our rows lacks its mirror row.
+ */
+const ownDay = (kind: "deposit" | "withdrawal", mirror: string, waasId: string) =>
+  `(${mirror}.waas_id IS NOT NULL OR NOT EXISTS (SELECT 1 FROM waas_mirror_record mo
+      WHERE mo.kind = '${kind}' AND mo.waas_id = ${waasId} AND mo.deleted_at IS NULL OFFSET 0))`
+export const ownDeposit = (ledger: string, mirror: string) => ownDay("deposit", mirror, `${ledger}.waas_deposit_id`)
+
+/** the day's ledger deposits (l), for the sets that need no mirror values; needs MIRROR_DEPOSITS (m) before it */
+export const LEDGER_DEPOSITS = `${LEDGER_DEPOSIT_ROWS},
+  l AS (SELECT ld.* FROM ld LEFT JOIN m ON m.waas_id = ld.waas_deposit_id WHERE ${ownDeposit("ld", "m")})`
 
 export const MIRROR_WITHDRAWALS = `mw AS (
   SELECT waas_id, request_id, symbol, amount, status, withdraw_type, address_to, txid, withdraw_fee, withdraw_fee_symbol,
@@ -26,19 +45,26 @@ export const MIRROR_WITHDRAWALS = `mw AS (
     FROM waas_mirror_record
    WHERE kind = 'withdrawal' AND deleted_at IS NULL AND waas_created_at >= :s AND waas_created_at < :e)`
 
-/** only withdrawals the WaaS acknowledged (a WaaS id): a request refused before it existed there is not the WaaS's */
-export const LEDGER_WITHDRAWALS = `lw AS (
-  SELECT w.id, w.waas_withdrawal_id, w.request_id, w.symbol, w.amount, w.to_address, w.memo, w.status, w.source,
-         w.crypto_payment_id, w.order_id, w.withdraw_fee, w.real_fee, w.medusa_refund_id, w.fiat_amount, w.currency_code
+/**
+ * The day's ledger withdrawals (lw), as the deposits' (ownWithdrawal keeps a row whose mirror row lies in another
+ * day out): only withdrawals the WaaS acknowledged (a WaaS id); a request refused before it existed there is not the WaaS's.
+ */
+const WITHDRAWAL_COLUMNS = `w.id, w.waas_withdrawal_id, w.request_id, w.symbol, w.amount, w.to_address, w.memo, w.status, w.source,
+         w.crypto_payment_id, w.order_id, w.withdraw_fee, w.real_fee, w.medusa_refund_id, w.fiat_amount, w.currency_code`
+export const LEDGER_WITHDRAWAL_ROWS = `lwd AS (
+  SELECT ${WITHDRAWAL_COLUMNS}
     FROM waas_withdrawal w
-    LEFT JOIN waas_mirror_record mm ON mm.kind = 'withdrawal' AND mm.waas_id = w.waas_withdrawal_id AND mm.deleted_at IS NULL
    WHERE w.waas_withdrawal_id IS NOT NULL AND COALESCE(w.submitted_at, w.created_at) >= :s AND COALESCE(w.submitted_at, w.created_at) < :e
-     AND (mm.id IS NULL OR (mm.waas_created_at >= :s AND mm.waas_created_at < :e))
   UNION ALL
-  SELECT w.id, w.waas_withdrawal_id, w.request_id, w.symbol, w.amount, w.to_address, w.memo, w.status, w.source,
-         w.crypto_payment_id, w.order_id, w.withdraw_fee, w.real_fee, w.medusa_refund_id, w.fiat_amount, w.currency_code
+  SELECT ${WITHDRAWAL_COLUMNS}
     FROM mw JOIN waas_withdrawal w ON w.waas_withdrawal_id = mw.waas_id
    WHERE NOT (COALESCE(w.submitted_at, w.created_at) >= :s AND COALESCE(w.submitted_at, w.created_at) < :e))`
+
+export const ownWithdrawal = (ledger: string, mirror: string) => ownDay("withdrawal", mirror, `${ledger}.waas_withdrawal_id`)
+
+/** needs MIRROR_WITHDRAWALS (mw) before it */
+export const LEDGER_WITHDRAWALS = `${LEDGER_WITHDRAWAL_ROWS},
+  lw AS (SELECT lwd.* FROM lwd LEFT JOIN mw ON mw.waas_id = lwd.waas_withdrawal_id WHERE ${ownWithdrawal("lwd", "mw")})`
 
 export const MIRROR_MINER_FEES = `mf AS (
   SELECT waas_id, symbol, amount, fee, fee_symbol, status, address_from, uid, txid, waas_created_at

@@ -1,9 +1,8 @@
 import type { Context } from "@medusajs/framework/types"
 import { withAdvisoryLock } from "../db-context"
 import type { ModuleDeps } from "../module-context"
-import { BreakFilter, BreakRow, breaksAfter, carryDecisions, getBreak, listBreaks, moveBreak } from "./breaks-sql"
-import { compareDeposits, compareWithdrawals } from "./compare-ledger-sql"
-import { compareMedusa, insertMedusaFacts, listDayPayments, MedusaFact, paymentsBySession } from "./compare-medusa-sql"
+import { BreakFilter, BreakRow, breaksAfter, carryDecisions, getBreak, hasHealed, listBreaks, moveBreak } from "./breaks-sql"
+import { insertMedusaFacts, listDayPayments, MedusaFact, paymentsBySession } from "./compare-medusa-sql"
 import { DAY_PATTERN } from "./recon-options"
 import { countDay, exportLines, ExportLine } from "./export-sql"
 import { orderFees, OrderFees } from "./fees-sql"
@@ -21,7 +20,7 @@ import {
   RunRow,
   saveProgress,
 } from "./runs-sql"
-import { dayTotals } from "./totals-sql"
+import { DayFigures, dayPasses, dayTotals } from "./totals-sql"
 
 const LOCK_KEY = "medusa-plugin-waas:reconciliation"
 /** a row of waas_sync_cursor whose created_at marks when the reconciliation first ran (the job's first day) */
@@ -129,21 +128,32 @@ export class Reconciliation {
   }
 
   /**
-   * The three compares, each one statement, in one transaction; then the previous result's decisions are carried
-   * onto the same breaks. Returns the number of breaks written.
+   * The compare: one pass per kind of record (pass-sql.ts), each a single statement that joins the day's rows once,
+   * writes the kind's breaks and returns its figures, all in one transaction; then the previous result's
+   * decisions are carried onto the same breaks. Returns the number of breaks written and the day's figures.
    */
-  async compare(run: RunRow): Promise<number> {
+  async compare(run: RunRow): Promise<{ breaks: number } & DayFigures> {
     const b = { run: run.id, day: run.day, s: run.window_start, e: run.window_end }
     return this.deps.db.transaction(async (db) => {
-      const n = (await compareDeposits(db, b)) + (await compareWithdrawals(db, b)) + (await compareMedusa(db, b))
+      const result = await dayPasses(db, { ...b, write: true })
       const prev = await previousResult(db, run.day, run.attempt)
       if (prev) await carryDecisions(db, run.id, prev.id)
-      return n
+      return result
     })
   }
 
-  totals(run: RunRow) {
-    return this.deps.db.read((db) => dayTotals(db, { run: run.id, s: run.window_start, e: run.window_end }))
+  /** The day's figures read again, the same passes without breaks. */
+  totals(run: RunRow): Promise<DayFigures> {
+    return this.deps.db.read((db) => dayTotals(db, { run: run.id, day: run.day, s: run.window_start, e: run.window_end }))
+  }
+
+  /**
+   * The figures a finished run keeps: the compare's own, taken with its breaks; read again when the run has
+   * healed a break since (a deposit credited, a capture re-driven), so they show the ledger as the run leaves it.
+   */
+  async figuresAtFinish(run: RunRow, compared: DayFigures | null): Promise<DayFigures> {
+    if (compared && !(await this.deps.db.read((db) => hasHealed(db, run.id)))) return compared
+    return this.totals(run)
   }
 
   async finish(run: RunRow, f: Omit<Parameters<typeof finishRun>[2], "now">): Promise<RunRow | null> {

@@ -1,20 +1,13 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import {
-  LEDGER_DEPOSITS,
-  LEDGER_WITHDRAWALS,
-  ledgerDepositClass,
-  ledgerWithdrawalClass,
-  MIRROR_DEPOSITS,
-  MIRROR_MINER_FEES,
-  MIRROR_WITHDRAWALS,
-  num,
-  waasWithdrawalClass,
-} from "./day-sets-sql"
+import { depositPass, withdrawalPass } from "./compare-ledger-sql"
+import { medusaPass } from "./compare-medusa-sql"
+import { FigureRow, minerFeePass, Pass, PassBinds } from "./pass-sql"
 
 /**
- * A day's figures per kind and coin for the three sides, and its fees, each one aggregate over the day's sets
- * (README: count and sum are over records whose money moved; other_count the rest). Sums are numeric in SQL and
- * leave as exact decimal strings.
+ * A day's figures per kind and coin for the three sides, and its fees (README: count and sum are over records
+ * whose money moved; other_count the rest), assembled from the figure rows of the passes (pass-sql.ts): the
+ * compare's own (one read of the day per kind, breaks written on the way) or, after healing changed the ledger,
+ * the same passes again without breaks.
  */
 export interface SideTotals {
   count: number
@@ -35,58 +28,22 @@ export interface DayFees {
   commission: Record<string, string>
 }
 
-type Row = { kind: CoinTotals["kind"]; symbol: string; side: "waas" | "ledger"; count: string; sum: string | null; other: string }
+export interface DayFigures {
+  totals: CoinTotals[]
+  fees: DayFees
+}
 
-export async function dayTotals(db: Knex, b: { run: string; s: Date; e: Date }): Promise<{ totals: CoinTotals[]; fees: DayFees }> {
-  const binds = { run: b.run, s: b.s, e: b.e }
-  const sides = await db.raw<{ rows: Row[] }>(
-    `WITH ${MIRROR_DEPOSITS}, ${LEDGER_DEPOSITS}, ${MIRROR_WITHDRAWALS}, ${LEDGER_WITHDRAWALS}, ${MIRROR_MINER_FEES}
-     SELECT 'deposit' AS kind, symbol, 'waas' AS side, count(*) FILTER (WHERE status = 1) AS count,
-            sum(amount::numeric) FILTER (WHERE status = 1)::text AS sum, count(*) FILTER (WHERE status <> 1) AS other
-       FROM m GROUP BY symbol
-     UNION ALL
-     SELECT 'deposit', symbol, 'ledger', count(*) FILTER (WHERE ${ledgerDepositClass("status", "waas_status")} = 'success'),
-            sum(${num("amount")}) FILTER (WHERE ${ledgerDepositClass("status", "waas_status")} = 'success')::text,
-            count(*) FILTER (WHERE ${ledgerDepositClass("status", "waas_status")} <> 'success')
-       FROM l GROUP BY symbol
-     UNION ALL
-     SELECT 'withdrawal', symbol, 'waas', count(*) FILTER (WHERE ${waasWithdrawalClass("status", "withdraw_type")} = 'success'),
-            sum(amount::numeric) FILTER (WHERE ${waasWithdrawalClass("status", "withdraw_type")} = 'success')::text,
-            count(*) FILTER (WHERE ${waasWithdrawalClass("status", "withdraw_type")} <> 'success')
-       FROM mw GROUP BY symbol
-     UNION ALL
-     SELECT 'withdrawal', symbol, 'ledger', count(*) FILTER (WHERE ${ledgerWithdrawalClass("status")} = 'success'),
-            sum(${num("amount")}) FILTER (WHERE ${ledgerWithdrawalClass("status")} = 'success')::text,
-            count(*) FILTER (WHERE ${ledgerWithdrawalClass("status")} <> 'success')
-       FROM lw GROUP BY symbol
-     UNION ALL
-     SELECT 'miner_fee', symbol, 'waas', count(*) FILTER (WHERE status = 1), sum(amount::numeric) FILTER (WHERE status = 1)::text,
-            count(*) FILTER (WHERE status <> 1)
-       FROM mf GROUP BY symbol`,
-    binds,
-  )
-  const medusa = await db.raw<{ rows: Array<{ kind: "deposit" | "withdrawal"; symbol: string; currency_code: string | null; count: string; sum: string | null }> }>(
-    `SELECT 'deposit' AS kind, cp.symbol, f.currency_code, count(*) AS count, sum(f.amount::numeric)::text AS sum
-       FROM waas_recon_medusa_fact f JOIN waas_crypto_payment cp ON cp.id = f.crypto_payment_id
-      WHERE f.run_id = :run AND f.fact = 'payment' AND f.recorded_at IS NOT NULL GROUP BY cp.symbol, f.currency_code
-     UNION ALL
-     SELECT 'withdrawal', cp.symbol, f.currency_code, count(*), sum(f.amount::numeric)::text
-       FROM waas_recon_medusa_fact f JOIN waas_crypto_payment cp ON cp.id = f.crypto_payment_id
-      WHERE f.run_id = :run AND f.fact = 'refund' AND f.recorded_at >= :s AND f.recorded_at < :e GROUP BY cp.symbol, f.currency_code`,
-    binds,
-  )
-  const fees = await db.raw<{ rows: Array<{ what: keyof DayFees; symbol: string; sum: string }> }>(
-    `WITH ${MIRROR_WITHDRAWALS}, ${MIRROR_MINER_FEES}
-     SELECT 'collection_miner_fees' AS what, fee_symbol AS symbol, sum(fee::numeric)::text AS sum FROM mf WHERE status = 1 GROUP BY fee_symbol
-     UNION ALL
-     SELECT 'withdrawal_service_fees', withdraw_fee_symbol, sum(withdraw_fee::numeric)::text FROM mw
-      WHERE ${waasWithdrawalClass("status", "withdraw_type")} = 'success' AND withdraw_fee IS NOT NULL GROUP BY withdraw_fee_symbol
-     UNION ALL
-     SELECT 'withdrawal_miner_fees', fee_symbol, sum(real_fee::numeric)::text FROM mw
-      WHERE ${waasWithdrawalClass("status", "withdraw_type")} = 'success' AND real_fee IS NOT NULL GROUP BY fee_symbol`,
-    binds,
-  )
-  return { totals: assemble(sides.rows, medusa.rows), fees: assembleFees(fees.rows) }
+/** the passes of a day, in one transaction when `db` is one; the breaks only when `b.write` */
+export async function dayPasses(db: Knex, b: PassBinds): Promise<{ breaks: number } & DayFigures> {
+  const passes: Pass[] = [await depositPass(db, b), await withdrawalPass(db, b), await minerFeePass(db, b), await medusaPass(db, b)]
+  const rows = passes.flatMap((p) => p.figures)
+  return { breaks: passes.reduce((n, p) => n + p.breaks, 0), totals: assemble(rows), fees: assembleFees(rows) }
+}
+
+/** the day's figures read again (nothing written) */
+export async function dayTotals(db: Knex, b: { run: string; day: string; s: Date; e: Date }): Promise<DayFigures> {
+  const { totals, fees } = await dayPasses(db, { ...b, write: false })
+  return { totals, fees }
 }
 
 const canonical = (v: string | null): string => {
@@ -96,10 +53,7 @@ const canonical = (v: string | null): string => {
   return t.endsWith(".") ? t.slice(0, -1) : t
 }
 
-function assemble(
-  sides: Row[],
-  medusa: Array<{ kind: "deposit" | "withdrawal"; symbol: string; currency_code: string | null; count: string; sum: string | null }>,
-): CoinTotals[] {
+function assemble(rows: FigureRow[]): CoinTotals[] {
   const byKey = new Map<string, CoinTotals>()
   const empty = (): SideTotals => ({ count: 0, sum: "0", other_count: 0 })
   const at = (kind: CoinTotals["kind"], symbol: string) => {
@@ -108,9 +62,12 @@ function assemble(
     if (!t) byKey.set(key, (t = { kind, symbol, waas: empty(), ledger: empty(), medusa: { count: 0, sums: {} } }))
     return t
   }
-  for (const r of sides) at(r.kind, r.symbol)[r.side] = { count: Number(r.count), sum: canonical(r.sum), other_count: Number(r.other) }
-  for (const r of medusa) {
-    const t = at(r.kind, r.symbol)
+  for (const r of rows) {
+    if (r.what === "side") at(kind(r), r.symbol!)[r.side!] = { count: Number(r.count), sum: canonical(r.sum), other_count: Number(r.other) }
+  }
+  for (const r of rows) {
+    if (r.what !== "medusa") continue
+    const t = at(kind(r), r.symbol!)
     t.medusa.count += Number(r.count)
     if (r.currency_code) t.medusa.sums[r.currency_code] = canonical(r.sum)
   }
@@ -118,8 +75,10 @@ function assemble(
   return [...byKey.values()].sort((a, b) => order[a.kind] - order[b.kind] || a.symbol.localeCompare(b.symbol))
 }
 
-function assembleFees(rows: Array<{ what: keyof DayFees; symbol: string; sum: string }>): DayFees {
+const kind = (r: FigureRow) => r.kind as CoinTotals["kind"]
+
+function assembleFees(rows: FigureRow[]): DayFees {
   const fees: DayFees = { collection_miner_fees: {}, withdrawal_service_fees: {}, withdrawal_miner_fees: {}, commission: {} }
-  for (const r of rows) if (r.symbol) fees[r.what][r.symbol] = canonical(r.sum)
+  for (const r of rows) if (r.what === "fee" && r.symbol) fees[r.kind as keyof DayFees][r.symbol] = canonical(r.sum)
   return fees
 }

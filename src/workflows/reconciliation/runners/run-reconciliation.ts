@@ -4,6 +4,7 @@ import { WAAS_MODULE } from "../../../modules/waas"
 import type { RunTrigger } from "../../../modules/waas/reconciliation/recon-states"
 import type { Reconciliation } from "../../../modules/waas/reconciliation/reconciliation"
 import type { RunRow } from "../../../modules/waas/reconciliation/runs-sql"
+import type { DayFigures } from "../../../modules/waas/reconciliation/totals-sql"
 import type WaasModuleService from "../../../modules/waas/service"
 import { finishReconciliationRunWorkflow } from "../workflows/finish-reconciliation-run"
 import { reconcileDayWorkflow } from "../workflows/reconcile-day"
@@ -78,9 +79,11 @@ async function executeRun(container: MedusaContainer, run: RunRow, signal: Abort
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   let failure: string | null = null
   let unreadable = 0
+  let compared: DayFigures | null = null
   try {
     const { result } = await reconcileDayWorkflow(container).run({ input: { run_id: run.id } })
     unreadable = result.fill.unreadable
+    compared = { totals: result.compare.totals, fees: result.compare.fees }
     if (unreadable > 0) {
       logger.error(`medusa-plugin-waas: reconciliation of ${run.day}: ${unreadable} WaaS record(s) could not be read; they are not in the mirror`)
     }
@@ -91,7 +94,7 @@ async function executeRun(container: MedusaContainer, run: RunRow, signal: Abort
     logger.warn(`medusa-plugin-waas: reconciliation of ${run.day} (attempt ${run.attempt}) failed: ${failure}; the next tick runs it again`)
   }
   const { result: finished } = await finishReconciliationRunWorkflow(container).run({
-    input: { run_id: run.id, failure_reason: failure, unreadable },
+    input: { run_id: run.id, failure_reason: failure, unreadable, compared },
   })
   if (finished && !failure) {
     const c = (finished.break_counts ?? {}) as { total?: number; healed?: number; open?: number }

@@ -3,6 +3,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { createStep, StepResponse } from "@medusajs/framework/workflows-sdk"
 import { WAAS_MODULE } from "../../../modules/waas"
 import type { RunRow } from "../../../modules/waas/reconciliation/runs-sql"
+import type { DayFigures } from "../../../modules/waas/reconciliation/totals-sql"
 import type WaasModuleService from "../../../modules/waas/service"
 
 export const RECONCILIATION_COMPLETED = "waas.reconciliation.completed"
@@ -12,6 +13,8 @@ export interface FinishRunInput {
   /** set when the run failed: why, in words (the WaaS unreachable, …) */
   failure_reason?: string | null
   unreadable?: number
+  /** the figures the compare returned with its breaks (the totals are read again when the run healed a break since) */
+  compared?: DayFigures | null
 }
 
 /**
@@ -27,7 +30,7 @@ export const finishRunStep = createStep("waas-reconciliation-finish", async (inp
   if (input.failure_reason) {
     return new StepResponse(await recon.finish(run, { status: "failed", reason: input.failure_reason, progress, unreadable: input.unreadable }))
   }
-  const { totals, fees } = await recon.totals(run)
+  const { totals, fees } = await recon.figuresAtFinish(run, input.compared ?? null)
   const { count } = await recon.listBreaks(run.id, {}, { limit: 1, offset: 0 })
   const finished = await recon.finish(run, {
     status: count > 0 ? "breaks" : "balanced",
