@@ -84,7 +84,12 @@ storeIntegrationTestRunner({
     const waasUsers = (): number => sim().control.getState().users.length
 
     let cartSerial = 0
-    async function carts(n: number) {
+    /**
+     * n carts, each with a payment collection. A cart a shopper will complete (`checkout`) gets addresses
+     * and shipping as at a real checkout; the abuser's carts get only what a payment session needs
+     * (a region, an email, a line item), as a client out to take addresses would send.
+     */
+    async function carts(n: number, { checkout = false } = {}) {
       const store = storefront()
       const made: Array<{ cartId: string; collectionId: string }> = []
       // a few at a time: the shop front-end of one client, not a load test of cart creation (each cart
@@ -93,12 +98,20 @@ storeIntegrationTestRunner({
         const batch = await Promise.all(
           Array.from({ length: Math.min(6, n - i) }, () => {
             const customer = { ...DEMO_CUSTOMER, email: `client-${cartSerial++}@example.com` }
-            return prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId, customer })
+            return checkout ? prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId, customer }) : bareCart(store, customer.email)
           }),
         )
         made.push(...batch.map((b) => ({ cartId: b.cart.id, collectionId: b.paymentCollection.id })))
       }
       return made
+    }
+
+    async function bareCart(store: Storefront, email: string) {
+      const created = await store.post("/store/carts", { region_id: seeded.regionId, email }, z.object({ cart: z.object({ id: z.string() }) }))
+      const cart = created.data.cart
+      await store.post(`/store/carts/${cart.id}/line-items`, { variant_id: seeded.variantId, quantity: 1 }, z.unknown())
+      const collection = await store.post("/store/payment-collections", { cart_id: cart.id }, z.object({ payment_collection: z.object({ id: z.string() }) }))
+      return { cart, paymentCollection: collection.data.payment_collection }
     }
 
     function waasSession(collection: StorePaymentCollectionType) {
@@ -116,7 +129,7 @@ storeIntegrationTestRunner({
 
     it("30 re-creations of one cart's payment session show one address and register at most the budget", async () => {
       const store = storefront()
-      const [cart] = await carts(1)
+      const [cart] = await carts(1, { checkout: true })
       const usersBefore = waasUsers()
 
       const shown: string[] = []
@@ -214,7 +227,7 @@ storeIntegrationTestRunner({
       expect((await waas().listPoolAddresses({ symbol: SYMBOL, status: "available" })).length).toBe(3)
 
       const usersBefore = waasUsers()
-      const [shopper] = await carts(1)
+      const [shopper] = await carts(1, { checkout: true })
       const started = await startCryptoPaymentSession(store, shopper.collectionId, SYMBOL)
       const session = waasSession(started.data.payment_collection)
       // served from the pool: no WaaS user registered at checkout
