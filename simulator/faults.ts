@@ -163,7 +163,7 @@ export class FaultRegistry {
       const f = holder?.[key] as (Counted & { phase?: FaultPhase }) | undefined
       if (!f) continue
       if (at !== undefined && (f.phase ?? "before") !== at) continue
-      return this.consume(holder, key)
+      return this.consume<NonNullable<EndpointFaults[K]>>(holder, key)
     }
     return undefined
   }
