@@ -19,7 +19,8 @@ import { moveWithdrawal } from "./transitions"
 import { transitionEvents } from "./withdrawal-events"
 import type { WithdrawalOptions } from "./withdrawal-options"
 import { WithdrawalPollState } from "./withdrawal-poll-state"
-import { countByStatus, countWithdrawals, findWithdrawal, listRequestIds, listWithdrawals, lockWithdrawal, lockWithdrawalByRequestId, type WithdrawalFilter, type WithdrawalRow } from "./withdrawal-sql"
+import { countByStatus, countWithdrawals, listWithdrawals, type WithdrawalFilter } from "./withdrawal-list-sql"
+import { findWithdrawal, listRequestIds, lockWithdrawal, lockWithdrawalByRequestId, type WithdrawalRow } from "./withdrawal-sql"
 import { WITHDRAWAL_GROUPS, WITHDRAWAL_STATUSES_AT_WAAS, type AuditSource, type WithdrawalGroup, type WithdrawalStatus } from "./withdrawal-states"
 
 /** A refund request before it is resolved: an order may stand for its crypto payment. */
