@@ -101,6 +101,11 @@ export interface EndpointFaults {
    * gives up or the simulator stops). phase "after": the request is executed first, so state changes happen.
    */
   hang?: Counted & { ms?: number; phase?: FaultPhase }
+  /**
+   * answer normally, `ms` real ms late: the request waits before it is executed (a slow WaaS, or a
+   * reconciliation held in its fetching phase long enough to watch its progress)
+   */
+  delay?: Counted & { ms: number }
   /** rewrite amount strings in the decrypted response with a decimal comma */
   malformedAmounts?: Counted
   /** HTTP 200 with a non-JSON body */

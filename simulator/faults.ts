@@ -27,6 +27,7 @@ const EndpointPatch = z.strictObject({
   plaintextError: n(z.strictObject({ times, phase, code: z.string().regex(/^\d{1,10}$/).optional(), msg: z.string().optional() })),
   httpStatus: n(z.strictObject({ times, phase, status: z.number().int().min(400).max(599).optional(), body: z.string().optional() })),
   hang: n(z.strictObject({ times, phase, ms: z.number().int().min(1).optional() })),
+  delay: n(z.strictObject({ times, ms: z.number().int().min(1).max(600_000) })),
   malformedAmounts: n(z.strictObject({ times })),
   garbage: n(z.strictObject({ times, phase, body: z.string().optional() })),
   patchRecords: n(
@@ -162,7 +163,7 @@ export class FaultRegistry {
       const f = holder?.[key] as (Counted & { phase?: FaultPhase }) | undefined
       if (!f) continue
       if (at !== undefined && (f.phase ?? "before") !== at) continue
-      return this.consume(holder, key)
+      return this.consume<NonNullable<EndpointFaults[K]>>(holder, key)
     }
     return undefined
   }

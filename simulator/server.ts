@@ -103,6 +103,8 @@ export class SimServer {
       throw e
     }
     if (await this.fault(name, "before", req, res)) return
+    const delay = this.o.faults.takeEndpoint(name, "delay")
+    if (delay && !(await this.late(req, delay.ms))) return
     const outcome = await this.execute(name, params)
     if (await this.fault(name, "after", req, res)) return
     if (outcome.plaintext) return sendJson(res, 200, outcome.plaintext)
@@ -205,6 +207,24 @@ export class SimServer {
       return true
     }
     return false
+  }
+
+  /** waits `ms` real ms before the request is executed; false when the client gave up (or stop()) meanwhile */
+  private late(req: http.IncomingMessage, ms: number): Promise<boolean> {
+    return new Promise((resolve) => {
+      const gone = (): void => {
+        clearTimeout(timer)
+        this.hangTimers.delete(timer)
+        resolve(false)
+      }
+      const timer = setTimeout(() => {
+        this.hangTimers.delete(timer)
+        req.socket.off("close", gone)
+        resolve(true)
+      }, ms)
+      this.hangTimers.add(timer)
+      req.socket.once("close", gone)
+    })
   }
 
   /** no answer: the connection is dropped after `ms` real ms, when the client gives up, or at stop() */

@@ -192,16 +192,27 @@ describe("the admin in a browser", () => {
     await waitFor("the target order paid", async () => (await paymentOf(target.id)).crypto_payment.status === "paid", { timeoutMs: 60_000 })
   })
 
-  it("Refunds tab: the completed refund in its group, with the API's figures", async () => {
+  it("Refunds tab: each group's count and the completed refund, as the API filters and counts them", async () => {
+    const Groups = z.object({ groups: z.array(z.object({ id: z.string(), count: z.number() })) })
+    const Page = z.object({ withdrawals: z.array(Withdrawal), count: z.number() })
     await open(clerk, store.url, "/crypto-payments?tab=refunds", "waas-refunds-tab")
-    const { withdrawals } = z.object({ withdrawals: z.array(Withdrawal) }).parse(await clerk.api("/admin/waas/withdrawals?status=completed"))
+    const { groups } = Groups.parse(await clerk.api("/admin/waas/withdrawals/groups"))
+    expect(groups.find((g) => g.id === "completed")!.count).toBeGreaterThan(0)
+    for (const g of groups) {
+      await waitFor(`the ${g.id} group's count`, async () => (await text(clerk, `waas-refunds-group-${g.id}`)).endsWith(`(${g.count})`))
+    }
     await clerk.page.getByTestId("waas-refunds-group-completed").click()
-    for (const w of withdrawals) {
-      const row = clerk.page.getByTestId(`waas-refund-${w.id}`)
+    const completed = Page.parse(await clerk.api("/admin/waas/withdrawals?group=completed&limit=20&offset=0"))
+    const page = clerk.page.getByTestId("waas-refunds-page-completed")
+    await page.waitFor()
+    expect(await page.getAttribute("data-count")).toBe(String(completed.count))
+    const rows = page.locator("tbody tr")
+    await waitFor("the page's rows", async () => (await rows.count()) === completed.withdrawals.length)
+    for (const w of completed.withdrawals) {
+      const row = page.getByTestId(`waas-refund-${w.id}`)
       expect(await row.getAttribute("data-status")).toBe("completed")
       expect(await row.getByTestId("waas-refund-amount").innerText()).toBe(`${w.refund_amount} ${w.symbol}`)
     }
-    expect(await clerk.page.getByTestId("waas-refunds-group-completed").innerText()).toContain(`(${withdrawals.length})`)
     await saveTallScreenshot(clerk, "admin-tab-refunds")
   })
 
@@ -259,11 +270,33 @@ describe("the admin in a browser", () => {
       const todays = await runDay(today)
       expect(todays.break_counts.open).toBeGreaterThan(0)
 
+      // the chart is one request to the trend endpoint, not one per day
+      const asked: string[] = []
+      const onRequest = (r: { url(): string }) => {
+        const u = new URL(r.url())
+        if (u.pathname.startsWith("/admin/waas/reconciliation/")) asked.push(u.pathname)
+      }
+      clerk.page.on("request", onRequest)
       await open(clerk, store.url, "/reconciliation", "waas-recon-page")
       const list = z.object({ days: z.array(z.object({ day: z.string(), run: Run.nullable() })) }).parse(await clerk.api(`/admin/waas/reconciliation/runs?from=${dayBefore(29)}&to=${today}`))
       expect(list.days.filter((d) => d.run)).toHaveLength(30)
       await waitFor("the chart's 30 days", async () => (await clerk.page.getByTestId("waas-recon-chart").getAttribute("data-days")) === "30")
       await clerk.page.locator('[data-testid="waas-recon-chart"] .recharts-bar-rectangle').first().waitFor()
+      clerk.page.off("request", onRequest)
+      expect(asked.filter((p) => p === "/admin/waas/reconciliation/trend").length).toBeGreaterThanOrEqual(1)
+      expect(asked.filter((p) => p.startsWith("/admin/waas/reconciliation/runs/"))).toEqual([])
+      // the chart's figures equal the trend endpoint's, day by day, exactly
+      const TrendSchema = z.object({ days: z.array(z.object({ day: z.string(), run: z.object({ status: z.string() }).nullable(), coins: z.array(z.object({ symbol: z.string(), volume_in: z.string(), volume_out: z.string() })), open_breaks: z.number() })) })
+      const trend = TrendSchema.parse(await clerk.api(`/admin/waas/reconciliation/trend?from=${dayBefore(29)}&to=${today}`))
+      expect(trend.days.map((d) => d.day)).toEqual(list.days.map((d) => d.day).reverse())
+      expect(trend.days.some((d) => d.coins.length > 0)).toBe(true)
+      await clerk.page.getByTestId("waas-recon-chart-figures").locator("summary").click()
+      for (const d of trend.days) {
+        const row = clerk.page.getByTestId(`waas-recon-trend-${d.day}`)
+        expect(await row.getByTestId("waas-recon-trend-run").getAttribute("data-status")).toBe(d.run?.status ?? "none")
+        expect(await row.getByTestId("waas-recon-trend-open").innerText()).toBe(String(d.open_breaks))
+        for (const c of d.coins) expect(await row.getByTestId(`waas-recon-trend-coin-${c.symbol}`).innerText()).toBe(`${c.volume_in} / ${c.volume_out}`)
+      }
       for (const { day, run } of list.days) {
         expect(await clerk.page.getByTestId(`waas-recon-day-${day}`).getByTestId("waas-recon-day-breaks").innerText()).toBe(`${run!.break_counts.open} / ${run!.break_counts.total}`)
       }
@@ -297,23 +330,42 @@ describe("the admin in a browser", () => {
 
       // the run the page shows now (the day's latest), so the wait below sees the page move to the new one
       const shownBefore = clerk.page.url().split("/").pop()!
+      // the WaaS answers the rerun's last sync (miner fees) 8 s late: the run stays in its fetching phase meanwhile
+      store.sim.control.setFaults({ endpoints: { syncMinerFeeList: { delay: { ms: 8_000, times: 1 } } } })
       await clerk.page.getByTestId("waas-recon-rerun").click()
-      // the page moves to the new run; while it runs it shows its progress bar, then its result
       await waitFor("the rerun's page", async () => clerk.page.url().split("/").pop() !== shownBefore)
       const rerunId = clerk.page.url().split("/").pop()!
-      const sawProgress = await clerk.page.getByTestId("waas-recon-progress").isVisible().catch(() => false)
+      const Progress = z.object({ phase: z.string(), percent: z.number(), pages_fetched: z.number(), records_compared: z.number(), records_to_compare: z.number() })
+      const RunWithProgress = Run.extend({ progress: Progress })
+      // while it runs, the page's bar shows the API's progress: the held state (deposits and withdrawals paged)
+      const held = await waitFor(
+        "the progress bar showing the API's progress of the running rerun",
+        async () => {
+          const r = z.object({ run: RunWithProgress }).parse(await clerk.api(`/admin/waas/reconciliation/runs/${rerunId}`)).run
+          if (r.status !== "running") throw new Error(`the rerun finished (${r.status}) before its progress was seen`)
+          const p = r.progress
+          if (p.pages_fetched < 2 || p.percent <= 13) return null
+          const bar = clerk.page.getByTestId("waas-recon-progress")
+          if (!(await bar.isVisible())) return null
+          const shown = { percent: await bar.getAttribute("data-percent"), text: await bar.innerText() }
+          return shown.percent === String(p.percent) && shown.text.includes(`${p.phase} · ${p.percent} % · ${p.records_compared}/${p.records_to_compare} compared`) ? r : null
+        },
+        { timeoutMs: 60_000, intervalMs: 200 },
+      )
+      expect(held.progress).toMatchObject({ phase: "fetching", percent: 27 })
+      await saveTallScreenshot(clerk, "admin-reconciliation-rerun-progress")
       const rerun = await waitFor(
         "the rerun finished (admin API)",
         async () => {
-          const r = z.object({ run: Run }).parse(await clerk.api(`/admin/waas/reconciliation/runs/${rerunId}`)).run
+          const r = z.object({ run: RunWithProgress }).parse(await clerk.api(`/admin/waas/reconciliation/runs/${rerunId}`)).run
           return r.status === "running" ? null : r
         },
         { timeoutMs: 120_000 },
       )
-      expect(rerun.attempt).toBe(todays.attempt + 1)
-      // the screen catches up without a reload: the run page's own poll shows the API's result
+      expect(rerun).toMatchObject({ attempt: todays.attempt + 1, progress: { phase: "done", percent: 100 } })
+      // the screen catches up without a reload: the run page's own poll shows the API's result, and the bar is gone
       await waitFor("the rerun's result on screen", async () => (await clerk.page.getByTestId("waas-recon-run-status").getAttribute("data-status")) === rerun.status, { timeoutMs: 60_000 })
-      console.log(`reconciliation rerun: progress bar ${sawProgress ? "seen while running" : "not caught (the run finished before the page's first poll)"}`)
+      expect(await clerk.page.getByTestId("waas-recon-progress").count()).toBe(0)
     })
   })
 })

@@ -161,5 +161,5 @@ export function reconciliationStore(ctx: StoreContext, w: ReturnType<typeof useR
                          FROM waas_deposit d LEFT JOIN waas_crypto_payment p ON p.id = d.crypto_payment_id ORDER BY d.waas_deposit_id`)
   }
 
-  return { db, container, waas, admin, payer, placeOrder, paidOrder, captured, refunded, freeAddress, ledger }
+  return { db, container, waas, admin, asRequester, payer, placeOrder, paidOrder, captured, refunded, freeAddress, ledger }
 }

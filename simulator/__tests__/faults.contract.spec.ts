@@ -98,6 +98,23 @@ describe("WaaS endpoint faults", () => {
     expect((await call(sim, "getCoinList", {})).inner?.code).toBe("0")
   })
 
+  it("delay answers normally, late: the call is executed after the wait, and once (times) only", async () => {
+    sim.control.setFaults({ endpoints: { registerEmail: { delay: { ms: 2_000, times: 1 } } } })
+    const late = call(sim, "registerEmail", { email: "late@shop.test" })
+    // while it waits nothing has happened yet
+    expect(await codeOf(sim, "userInfo", { email: "late@shop.test" })).toBe("110065")
+    expect((await late).inner?.code).toBe("0")
+    expect(await codeOf(sim, "userInfo", { email: "late@shop.test" })).toBe("0")
+    expect(sim.control.getFaults()).toEqual({})
+  })
+
+  it("delay: a client that gives up while it waits leaves nothing executed", async () => {
+    sim.control.setFaults({ endpoints: { registerEmail: { delay: { ms: 60_000 } } } })
+    await expect(call(sim, "registerEmail", { email: "gave-up@shop.test" }, { signal: AbortSignal.timeout(200) })).rejects.toThrow()
+    sim.control.setFaults({ endpoints: { registerEmail: null } })
+    expect(await codeOf(sim, "userInfo", { email: "gave-up@shop.test" })).toBe("110065")
+  })
+
   it("malformedAmounts writes decimal commas into the response, which the protocol schema rejects", async () => {
     const uid = await newUser(sim)
     const d = sim.control.chainDeposit({ address: await addressOf(sim, uid, "TRX"), amount: "7.25" })

@@ -1,9 +1,10 @@
 import { useQuery } from "@tanstack/react-query"
 import { getWaas } from "../lib/sdk"
-import type { ReconBreak, RunDetail, RunsList } from "../lib/recon-types"
+import type { ReconBreak, ReconTrend, RunDetail, RunsList } from "../lib/recon-types"
 
 export const reconKeys = {
   runs: (from: string, to: string) => ["waas", "recon", "runs", from, to] as const,
+  trend: (from: string, to: string) => ["waas", "recon", "trend", from, to] as const,
   run: (id: string) => ["waas", "recon", "run", id] as const,
   breaks: (id: string, q: Record<string, string | number | undefined>) => ["waas", "recon", "breaks", id, q] as const,
 }
@@ -14,6 +15,15 @@ export function useReconRuns(from: string, to: string) {
     queryKey: reconKeys.runs(from, to),
     queryFn: () => getWaas<RunsList>("/reconciliation/runs", { from, to }),
     refetchInterval: (q) => (q.state.data?.totals.running ? 1_000 : false),
+  })
+}
+
+/** the chart's days in one request; polled while one of them is being run (its bars appear when it finishes) */
+export function useReconTrend(from: string, to: string) {
+  return useQuery({
+    queryKey: reconKeys.trend(from, to),
+    queryFn: () => getWaas<ReconTrend>("/reconciliation/trend", { from, to }),
+    refetchInterval: (q) => (q.state.data?.days.some((d) => d.run?.status === "running") ? 2_000 : false),
   })
 }
 

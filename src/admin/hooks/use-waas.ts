@@ -1,6 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query"
 import { errorMessage, getWaas, postWaas, sdk } from "../lib/sdk"
-import type { AdminUser, Deposit, HealthView, PaymentRow, PaymentView, PoolView, Withdrawal } from "../lib/types"
+import type { AdminUser, Deposit, HealthView, PaymentRow, PaymentView, PoolView, Withdrawal, WithdrawalGroupId } from "../lib/types"
 import { toast } from "@medusajs/ui"
 
 /** Query keys: every screen that shows a thing refetches when an action changes it (no reload). */
@@ -9,6 +9,7 @@ export const keys = {
   orderPayments: (orderId: string) => ["waas", "payments", "order", orderId] as const,
   payments: (query: Record<string, string | number | undefined>) => ["waas", "payments", "list", query] as const,
   withdrawals: (query: Record<string, string | number | undefined>) => ["waas", "withdrawals", query] as const,
+  withdrawalGroups: ["waas", "withdrawals", "groups"] as const,
   orphans: (query: Record<string, string | number | undefined>) => ["waas", "orphans", query] as const,
   pool: ["waas", "pool"] as const,
   health: ["waas", "health"] as const,
@@ -35,9 +36,18 @@ export function usePayments(query: Record<string, string | number | undefined>) 
 export function useWithdrawals(query: Record<string, string | number | undefined>, refetchInterval?: number) {
   return useQuery({
     queryKey: keys.withdrawals(query),
-    queryFn: () => getWaas<{ withdrawals: Withdrawal[] }>("/withdrawals", query),
+    queryFn: () => getWaas<{ withdrawals: Withdrawal[]; count: number; limit: number; offset: number }>("/withdrawals", query),
     placeholderData: (previous) => previous,
     refetchInterval,
+  })
+}
+
+/** the Refunds tab's groups and how many refunds stand in each */
+export function useWithdrawalGroups() {
+  return useQuery({
+    queryKey: keys.withdrawalGroups,
+    queryFn: () => getWaas<{ groups: Array<{ id: WithdrawalGroupId; statuses: string[]; count: number }> }>("/withdrawals/groups"),
+    refetchInterval: 5_000,
   })
 }
 

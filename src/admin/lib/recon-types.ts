@@ -32,6 +32,22 @@ export interface RunsList {
   totals: { runs: number; balanced: number; breaks: number; failed: number; running: number; open_breaks: number }
 }
 
+/** `GET …/reconciliation/trend`: every day of the range, oldest first */
+export interface TrendCoin {
+  symbol: string
+  volume_in: string
+  volume_out: string
+  deposits: number
+  withdrawals: number
+}
+
+export interface ReconTrend {
+  time_zone: string
+  from: string
+  to: string
+  days: Array<{ day: string; run: { id: string; attempt: number; status: RunSummary["status"] } | null; coins: TrendCoin[]; open_breaks: number }>
+}
+
 export interface SideTotals {
   kind: "deposit" | "withdrawal" | "miner_fee"
   symbol: string

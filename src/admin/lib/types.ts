@@ -85,6 +85,9 @@ export interface PaymentRow {
   created_at: Iso
 }
 
+/** the Refunds tab's groups (the module's WITHDRAWAL_GROUPS) */
+export type WithdrawalGroupId = "waiting" | "in_flight" | "failed" | "completed" | "closed"
+
 export interface Withdrawal {
   id: string
   request_id: string

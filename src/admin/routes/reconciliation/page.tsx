@@ -32,9 +32,10 @@ const ReconciliationPage = () => {
             </Text>
           ) : null}
         </div>
-        {isLoading ? <SectionSkeleton rows={6} /> : isError ? <ErrorState message={errorMessage(error)} /> : data ? <TrendChart list={data} /> : null}
+        <TrendChart from={from} to={to} />
       </Container>
       <Container className="p-0">
+        {isLoading ? <SectionSkeleton rows={6} /> : isError ? <ErrorState message={errorMessage(error)} /> : null}
         {data && data.days.every((d) => !d.run) ? (
           <EmptyState title="No reconciliation yet" description="The daily job compares each closed day after midnight; its runs appear here." />
         ) : data ? (

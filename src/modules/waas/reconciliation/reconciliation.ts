@@ -21,6 +21,7 @@ import {
   saveProgress,
 } from "./runs-sql"
 import { DayFigures, dayPasses, dayTotals } from "./totals-sql"
+import { reconTrend, TrendDay } from "./trend-sql"
 
 const LOCK_KEY = "medusa-plugin-waas:reconciliation"
 /** a row of waas_sync_cursor whose created_at marks when the reconciliation first ran (the job's first day) */
@@ -166,6 +167,11 @@ export class Reconciliation {
 
   latestRuns(from: string, to: string): Promise<RunRow[]> {
     return this.deps.db.read((db) => latestRuns(db, from, to))
+  }
+
+  /** every day of [from, to], oldest first: its standing run, per-coin volume in and out, breaks open now (one query) */
+  trend(from: string, to: string): Promise<TrendDay[]> {
+    return this.deps.db.read((db) => reconTrend(db, from, to))
   }
 
   listBreaks(runId: string, filter: BreakFilter, page: { limit: number; offset: number }) {

@@ -259,30 +259,6 @@ export async function sumHeld(
   return { crypto: result.rows[0]?.crypto ?? "0", fiat: result.rows[0]?.fiat ?? "0" }
 }
 
-export interface WithdrawalFilter {
-  status?: WithdrawalStatus[]
-  order_id?: string
-  crypto_payment_id?: string
-  deposit_id?: string
-}
-
-export async function listWithdrawals(db: Knex, filter: WithdrawalFilter, limit: number, offset = 0): Promise<WithdrawalRow[]> {
-  const where = ["deleted_at IS NULL"]
-  const bindings: Record<string, unknown> = { limit, offset }
-  if (filter.status?.length) where.push(`status IN (${statusList(filter.status)})`)
-  for (const key of ["order_id", "crypto_payment_id", "deposit_id"] as const) {
-    if (filter[key] !== undefined) {
-      where.push(`${key} = :${key}`)
-      bindings[key] = filter[key]
-    }
-  }
-  const result = await db.raw<{ rows: WithdrawalRow[] }>(
-    `SELECT * FROM ${WITHDRAWAL_TABLE} WHERE ${where.join(" AND ")} ORDER BY created_at DESC, id DESC LIMIT :limit OFFSET :offset`,
-    bindings,
-  )
-  return result.rows.map(normalise)
-}
-
 /** request_ids of withdrawals in `statuses`, least recently touched first (the poller's re-read) */
 export async function listRequestIds(db: Knex, statuses: readonly WithdrawalStatus[], limit: number): Promise<string[]> {
   const result = await db.raw<{ rows: Array<{ request_id: string }> }>(

@@ -57,6 +57,20 @@ export type WithdrawalSource = (typeof WITHDRAWAL_SOURCES)[number]
 export const RATE_BASES = ["locked", "current", "crypto"] as const
 export type RateBasis = (typeof RATE_BASES)[number]
 
+/**
+ * Where a refund stands, as the admin's Refunds tab groups them: every status in exactly one group.
+ * waiting: for approvals; in_flight: approved and on its way; failed; completed; closed: rejected or canceled.
+ */
+export const WITHDRAWAL_GROUPS = {
+  waiting: ["requested"],
+  in_flight: ["approved", "submitting", "submitted"],
+  failed: ["failed"],
+  completed: ["completed"],
+  closed: ["rejected", "canceled"],
+} as const satisfies Record<string, readonly WithdrawalStatus[]>
+export type WithdrawalGroup = keyof typeof WITHDRAWAL_GROUPS
+export const WITHDRAWAL_GROUP_NAMES = Object.keys(WITHDRAWAL_GROUPS) as [WithdrawalGroup, ...WithdrawalGroup[]]
+
 /** who bears the WaaS's withdrawal service fee (protocol §2.8: `amount` includes it) */
 export const FEE_BEARERS = ["merchant", "shopper"] as const
 export type FeeBearer = (typeof FEE_BEARERS)[number]

@@ -19,8 +19,9 @@ import { moveWithdrawal } from "./transitions"
 import { transitionEvents } from "./withdrawal-events"
 import type { WithdrawalOptions } from "./withdrawal-options"
 import { WithdrawalPollState } from "./withdrawal-poll-state"
-import { findWithdrawal, listRequestIds, listWithdrawals, lockWithdrawal, lockWithdrawalByRequestId, type WithdrawalFilter, type WithdrawalRow } from "./withdrawal-sql"
-import { WITHDRAWAL_STATUSES_AT_WAAS, type AuditSource, type WithdrawalStatus } from "./withdrawal-states"
+import { countByStatus, countWithdrawals, listWithdrawals, type WithdrawalFilter } from "./withdrawal-list-sql"
+import { findWithdrawal, listRequestIds, lockWithdrawal, lockWithdrawalByRequestId, type WithdrawalRow } from "./withdrawal-sql"
+import { WITHDRAWAL_GROUPS, WITHDRAWAL_STATUSES_AT_WAAS, type AuditSource, type WithdrawalGroup, type WithdrawalStatus } from "./withdrawal-states"
 
 /** A refund request before it is resolved: an order may stand for its crypto payment. */
 type DistributiveOmit<T, K extends PropertyKey> = T extends unknown ? Omit<T, K> : never
@@ -249,6 +250,18 @@ export class Withdrawals {
 
   list(filter: WithdrawalFilter, limit = 50, offset = 0, sharedContext: Context = {}): Promise<WithdrawalRow[]> {
     return this.deps.db.read((db) => listWithdrawals(db, filter, limit, offset), sharedContext)
+  }
+
+  /** a page of the list, newest first, with how many match in all (the admin's paging) */
+  page(filter: WithdrawalFilter, limit: number, offset: number, sharedContext: Context = {}): Promise<{ rows: WithdrawalRow[]; count: number }> {
+    return this.deps.db.read(async (db) => ({ rows: await listWithdrawals(db, filter, limit, offset), count: await countWithdrawals(db, filter) }), sharedContext)
+  }
+
+  /** how many refunds stand in each of the admin's groups (WITHDRAWAL_GROUPS), from one aggregate */
+  async groupCounts(sharedContext: Context = {}): Promise<Record<WithdrawalGroup, number>> {
+    const byStatus = await this.deps.db.read((db) => countByStatus(db), sharedContext)
+    const sum = (statuses: readonly WithdrawalStatus[]) => statuses.reduce((n, s) => n + (byStatus[s] ?? 0), 0)
+    return Object.fromEntries(Object.entries(WITHDRAWAL_GROUPS).map(([g, statuses]) => [g, sum(statuses)])) as Record<WithdrawalGroup, number>
   }
 
   async audit(id: string, sharedContext: Context = {}): Promise<AuditRow[]> {

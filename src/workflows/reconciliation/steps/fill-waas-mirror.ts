@@ -4,6 +4,8 @@ import { MIRROR_KINDS } from "../../../modules/waas/reconciliation/recon-states"
 import type WaasModuleService from "../../../modules/waas/service"
 import { loadRun, reportProgress } from "./run-progress"
 
+const FETCH_PERCENT = 40
+
 export interface FillReport {
   pages: number
   records: number
@@ -24,7 +26,7 @@ export const fillWaasMirrorStep = createStep("waas-reconciliation-fill-mirror", 
   const run = await loadRun(recon, input.run_id)
   const progress = run.progress
   const report: FillReport = { pages: 0, records: 0, refreshed: 0, gaps_filled: 0, unreadable: 0 }
-  for (const kind of MIRROR_KINDS) {
+  for (const [i, kind] of MIRROR_KINDS.entries()) {
     const base = { pages: progress.pages_fetched, records: progress.records_fetched }
     const c = await recon.mirror.syncForward(kind, async (counts) => {
       progress.pages_fetched = base.pages + counts.pages
@@ -34,9 +36,12 @@ export const fillWaasMirrorStep = createStep("waas-reconciliation-fill-mirror", 
     report.pages += c.pages
     report.records += c.records
     report.unreadable += c.unreadable
+    // the fetch is 0-40 % of the bar: a share per record kind paged (how many pages a kind has is unknown ahead)
+    progress.percent = Math.round((FETCH_PERCENT * (i + 1)) / MIRROR_KINDS.length)
+    if (i + 1 < MIRROR_KINDS.length) await reportProgress(container, recon, run, progress)
   }
   progress.phase = "refreshing"
-  progress.percent = 40
+  progress.percent = FETCH_PERCENT
   await reportProgress(container, recon, run, progress)
   for (const kind of MIRROR_KINDS) {
     const base = progress.records_refreshed

@@ -2,17 +2,23 @@ import type { AuthenticatedMedusaRequest, MedusaResponse } from "@medusajs/frame
 import { WAAS_MODULE } from "../../../../modules/waas"
 import type WaasModuleService from "../../../../modules/waas/service"
 import type { RefundRequestInput } from "../../../../modules/waas/withdrawals/withdrawals"
+import { WITHDRAWAL_GROUPS } from "../../../../modules/waas/withdrawals/withdrawal-states"
 import { submitWithdrawal } from "../../../../workflows/withdrawals/runners/run-withdrawal-submission"
 import { parseOr400 } from "../validators"
 import { AdminCreateWithdrawal, AdminWithdrawalList } from "./validators"
 import { adminWithdrawalView, announce } from "./withdrawal-view"
 
-/** `GET /admin/waas/withdrawals?status=&order_id=`: refunds, newest first. */
+/**
+ * `GET /admin/waas/withdrawals?status=|group=&order_id=&limit=&offset=`: refunds, newest first, a page at a time
+ * with how many match in all (`count`). `group` is one of the Refunds tab's (waiting, in_flight, failed, completed,
+ * closed); the counts of every group are GET …/withdrawals/groups.
+ */
 export async function GET(req: AuthenticatedMedusaRequest, res: MedusaResponse): Promise<void> {
   const q = parseOr400(AdminWithdrawalList, req.query)
   const waas = req.scope.resolve<WaasModuleService>(WAAS_MODULE)
-  const rows = await waas.withdrawals().list({ status: q.status ? [q.status] : undefined, order_id: q.order_id }, q.limit, q.offset)
-  res.json({ withdrawals: rows.map(adminWithdrawalView), limit: q.limit, offset: q.offset })
+  const status = q.group ? [...WITHDRAWAL_GROUPS[q.group]] : q.status ? [q.status] : undefined
+  const { rows, count } = await waas.withdrawals().page({ status, order_id: q.order_id }, q.limit, q.offset)
+  res.json({ withdrawals: rows.map(adminWithdrawalView), count, limit: q.limit, offset: q.offset })
 }
 
 /**

@@ -1,5 +1,5 @@
 import { z } from "@medusajs/framework/zod"
-import { WITHDRAWAL_STATUSES } from "../../../../modules/waas/withdrawals/withdrawal-states"
+import { WITHDRAWAL_GROUP_NAMES, WITHDRAWAL_STATUSES } from "../../../../modules/waas/withdrawals/withdrawal-states"
 
 /** Input of the admin withdrawal (refund) routes, parsed before anything is looked up. */
 const Id = (what: string) => z.string().regex(/^[A-Za-z0-9_-]{1,100}$/, `${what} must be an id such as ${what.split("_")[0]}_01…`)
@@ -52,13 +52,16 @@ export const AdminCreateWithdrawal = z.discriminatedUnion(
 )
 export type AdminCreateWithdrawalBody = z.infer<typeof AdminCreateWithdrawal>
 
+/** `GET /admin/waas/withdrawals`: one status, or one of the Refunds tab's groups (WITHDRAWAL_GROUPS), not both */
 export const AdminWithdrawalList = z
   .object({
     status: z.enum(WITHDRAWAL_STATUSES).optional(),
+    group: z.enum(WITHDRAWAL_GROUP_NAMES, { error: `group must be one of ${WITHDRAWAL_GROUP_NAMES.join(", ")}` }).optional(),
     order_id: Id("order_id").optional(),
     limit: z.coerce.number().int().min(1).max(200).default(50),
     offset: z.coerce.number().int().min(0).max(1_000_000).default(0),
   })
   .strict()
+  .refine((q) => !(q.status && q.group), { message: "pass status or group, not both" })
 
 export const AdminWithdrawalReason = z.object({ reason: Reason }).strict()
