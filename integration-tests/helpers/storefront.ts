@@ -230,3 +230,33 @@ export async function completeCart(
   }
   return { data: parsed.data, raw: completed.raw }
 }
+
+export const StoreCartCompletion = z.object({ cart: z.object({ id: z.string(), completed_at: z.string().nullish() }) })
+
+export type PlacedOrder = StoreResponse<z.infer<typeof CompletedCart>> & { conflicts: number }
+
+/**
+ * Completing a cart as a storefront should treat Medusa's 409 (`The request conflicted with another
+ * request`, README "Storefront" step 3): Medusa could not take one of its locks in time (the cart's own, held
+ * by another completion of it; or an inventory item's, held by the completion of another cart with that item)
+ * and rolled the attempt back. The storefront then re-reads the cart and completes it again: completion is
+ * idempotent per cart (once an order exists, completing returns it), so it is never placed twice and the
+ * shopper is never sent to a new cart or payment session. At most `attempts` completions; `onConflict` sees
+ * each 409 with the cart as re-read (a test checks there which lock it was).
+ */
+export async function placeOrder(
+  store: Storefront,
+  cartId: string,
+  opts: { attempts?: number; onConflict?: (error: StoreApiError, cart: z.infer<typeof StoreCartCompletion>["cart"]) => Promise<void> } = {}
+): Promise<PlacedOrder> {
+  const attempts = opts.attempts ?? 3
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return { ...(await completeCart(store, cartId)), conflicts: attempt - 1 }
+    } catch (e) {
+      if (!(e instanceof StoreApiError && e.status === 409) || attempt >= attempts) throw e
+      const reread = await store.get(`/store/carts/${cartId}?fields=id,completed_at`, StoreCartCompletion)
+      await opts.onConflict?.(e, reread.data.cart)
+    }
+  }
+}

@@ -1,7 +1,11 @@
-import fs from "node:fs"
-import path from "node:path"
+import { adminJson, adminLogin } from "./support/admin"
 import { Cluster } from "./support/cluster"
-import { checkoutsAcrossServers, paymentTotals, sum, waitFor, type Checkout } from "./support/shop"
+import { REFILL_LOCK_KEY } from "../../src/modules/waas/pool/pool-upkeep"
+import { holdAdvisoryLock, redisInteger, type Hold } from "./support/holds"
+import { jobsInTwoProcesses } from "./support/jobs"
+import { addressesShared, allPaid, inboxSettled, paidOnce, payAll, paymentTotals } from "./support/payments"
+import { parkCompletion, parkSessionClaim } from "./support/server-kill"
+import { type Checkout, checkoutOf, checkoutsAcrossServers, completeOnServer, conflictsSeen, prepareCheckout, startSession, sum, waitFor } from "./support/shop"
 
 /**
  * The production shape: one worker and two servers (`medusa start`) on one database, with Medusa's Redis event
@@ -16,35 +20,36 @@ const POOL = 12
 const cluster = new Cluster()
 const paid: Checkout[] = []
 
+/**
+ * The tests share the cluster's state; what one leaves that a later one builds on is named here, and the later one
+ * fails at once saying which earlier test did not leave it (instead of failing on figures that are not its own).
+ */
+const TWELVE_CHECKOUTS = "checkouts spread over the servers… (12 orders placed, the USDT pool emptied)"
+const TWELVE_PAID = "credits every deposit once… (those 12 orders paid)"
+const left = new Set<string>()
+function needs(...earlier: string[]): void {
+  const missing = earlier.filter((e) => !left.has(e))
+  if (missing.length) throw new Error(`this test builds on what an earlier test leaves, and it did not: ${missing.map((m) => `"${m}"`).join(", ")}`)
+}
+
+/**
+ * The refill's advisory lock, held by the test from the start until the refill test releases its four runs: the
+ * worker's own refill runs on the clock (every 5 minutes) and, ticking after the 12 checkouts, would refill the
+ * pool before that test and leave the four runs nothing to race on. Held, each tick skips.
+ */
+let refillHold: Hold | null = null
+
 beforeAll(async () => {
   await cluster.start({ poolBatchSize: POOL, servers: 2 })
+  refillHold = await holdAdvisoryLock(cluster, REFILL_LOCK_KEY)
 })
 
 afterAll(async () => {
+  // the 409s the storefront absorbed (each checked to be a lock timeout of Medusa's on a cart still open)
+  console.log(`completion conflicts absorbed: ${JSON.stringify(conflictsSeen)}`)
+  await refillHold?.release()
   await cluster.stop()
 })
-
-async function payAll(checkouts: Checkout[]): Promise<number[]> {
-  return checkouts.map((c) => {
-    const d = cluster.sim.control.chainDeposit({ address: c.address, amount: c.amountDue, symbol: "USDTERC20" })
-    cluster.sim.control.confirmDeposit(d.id, d.requiredConfirmations)
-    return d.id
-  })
-}
-
-async function allPaid(checkouts: Checkout[], timeoutMs = 180_000) {
-  const ids = checkouts.map((c) => c.sessionId)
-  return waitFor(
-    `${checkouts.length} orders paid and captured`,
-    async () => {
-      const t = await paymentTotals(cluster, ids)
-      return Number(t.ledger.paid) === checkouts.length && Number(t.medusa.captured) === checkouts.length ? t : null
-    },
-    timeoutMs,
-  ).catch(async (e) => {
-    throw new Error(`${(e as Error).message}\n${JSON.stringify(await paymentTotals(cluster, ids))}\n${await cluster.logs()}`)
-  })
-}
 
 describe("several Medusa instances on Redis", () => {
   it("runs one worker and two servers on one database, and only the worker runs the plugin's jobs", async () => {
@@ -60,19 +65,16 @@ describe("several Medusa instances on Redis", () => {
     paid.push(...checkouts)
     expect(new Set(checkouts.map((c) => c.server)).size).toBe(2)
     expect(new Set(checkouts.map((c) => c.address)).size).toBe(12)
-    const shared = await cluster.rows(
-      `SELECT address, count(*) FROM waas_crypto_payment WHERE status NOT IN ('canceled', 'expired') GROUP BY address HAVING count(*) > 1`,
-    )
-    expect(shared).toEqual([])
-    const held = await cluster.rows(`SELECT crypto_payment_id, count(*) FROM waas_pool_address WHERE crypto_payment_id IS NOT NULL GROUP BY crypto_payment_id HAVING count(*) > 1`)
-    expect(held).toEqual([])
+    expect(await addressesShared(cluster)).toEqual({ shared: [], held: [] })
+    left.add(TWELVE_CHECKOUTS)
   })
 
   it("credits every deposit once and pays every order once, with duplicated callbacks delivered round robin and concurrently", async () => {
+    needs(TWELVE_CHECKOUTS)
     // every send goes out as three concurrent copies, each to the next server behind the balancer
     cluster.sim.control.setFaults({ notify: { duplicate: { copies: 3 } } })
-    const depositIds = await payAll(paid)
-    const totals = await allPaid(paid)
+    const depositIds = payAll(cluster, paid)
+    const totals = await allPaid(cluster, paid)
     cluster.sim.control.clearFaults()
 
     // and then the WaaS delivers each notification again, all at once (a retry storm)
@@ -80,46 +82,34 @@ describe("several Medusa instances on Redis", () => {
     expect(notifications).toHaveLength(paid.length)
     const again = await Promise.all(notifications.flatMap((n) => [cluster.sim.control.redeliver(n.id), cluster.sim.control.redeliver(n.id)]))
     expect(again.every((a) => a.acknowledged)).toBe(true)
-    await waitFor("the inbox to settle", async () => {
-      const [r] = await cluster.rows<{ open: string }>(
-        `SELECT count(*) AS open FROM waas_callback_inbox WHERE side = 'deposit' AND (processed_count < received_count OR processing_until IS NOT NULL)`,
-      )
-      return Number(r.open) === 0
-    })
+    await inboxSettled(cluster)
 
     const after = await paymentTotals(cluster, paid.map((c) => c.sessionId))
     expect(after).toEqual(totals)
-    expect(after.ledger).toEqual({
-      payments: "12",
-      paid: "12",
-      deposits: "12",
-      credits: "12",
-      credited: sum(paid.map((c) => c.amountDue)),
-      duplicate_credits: "0",
-    })
-    expect(after.medusa).toEqual({
-      payments: "12",
-      captured: "12",
-      captures: "12",
-      captured_total: sum(paid.map((c) => c.total)),
-      collections_with_two: "0",
-    })
+    expect(after).toEqual(paidOnce(paid))
+    expect(paid).toHaveLength(12)
     // both servers took callbacks
     const counts = cluster.lb.counts()
     for (const server of cluster.servers()) expect(counts[server.port]?.forwarded).toBeGreaterThan(5)
+    left.add(TWELVE_PAID)
   })
 
   it("refill jobs run at once in three processes never double-register WaaS users", async () => {
+    needs(TWELVE_CHECKOUTS)
     const poolUsers = () => cluster.sim.control.getState().users.filter((u) => u.email.endsWith("@waas-pool.invalid"))
     const before = poolUsers().length
     const availableBefore = await cluster.rows<{ symbol: string; n: string }>(
       `SELECT symbol, count(*) FILTER (WHERE status = 'available') AS n FROM waas_pool_address GROUP BY symbol`,
     )
     const missing = availableBefore.reduce((a, r) => a + Math.max(0, POOL - Number(r.n)), 0)
-    // the USDT pool was emptied by the 12 checkouts
+    // the USDT pool was emptied by the 12 checkouts (and the worker's schedule held off since: refillHold)
     expect(availableBefore.find((r) => r.symbol === "USDTERC20")?.n).toBe("0")
     // two more Medusa processes run the refill job twice each, at the same moment, beside the worker's schedule
-    const reports = (await jobsInTwoProcesses("refill")) as Array<{ skipped?: string; coins?: Array<{ symbol: string; added: number }> }>
+    const release = async () => {
+      await refillHold?.release()
+      refillHold = null
+    }
+    const reports = (await jobsInTwoProcesses(cluster, "refill", release)) as Array<{ skipped?: string; coins?: Array<{ symbol: string; added: number }> }>
     // four runs released together (and the worker's own schedule, which may tick meanwhile): one at a time holds the lock
     expect(reports.filter((r) => r.skipped === "another refill run holds the lock").length).toBeGreaterThan(0)
 
@@ -146,21 +136,13 @@ describe("several Medusa instances on Redis", () => {
     // the callbacks are lost: only the pollers (the worker's, and two more processes') find these deposits
     const lost = await checkoutsAcrossServers(cluster, 4)
     cluster.sim.control.setFaults({ notify: { drop: {} } })
-    await payAll(lost)
-    const reports = (await jobsInTwoProcesses("poll")) as Array<{ skipped?: string; sync: { records: number } }>
-    const totals = await allPaid(lost)
+    payAll(cluster, lost)
+    const reports = (await jobsInTwoProcesses(cluster, "poll")) as Array<{ skipped?: string; sync: { records: number } }>
+    const totals = await allPaid(cluster, lost)
     cluster.sim.control.clearFaults()
     // six runs released together in two processes, beside the worker's own: the advisory lock lets one poll at a time
     expect(reports.filter((r) => r.skipped === "another instance is polling").length).toBeGreaterThan(0)
-    expect(totals.ledger).toEqual({
-      payments: "4",
-      paid: "4",
-      deposits: "4",
-      credits: "4",
-      credited: sum(lost.map((c) => c.amountDue)),
-      duplicate_credits: "0",
-    })
-    expect(totals.medusa).toEqual({ payments: "4", captured: "4", captures: "4", captured_total: sum(lost.map((c) => c.total)), collections_with_two: "0" })
+    expect(totals).toEqual(paidOnce(lost))
     paid.push(...lost)
   })
 
@@ -168,7 +150,7 @@ describe("several Medusa instances on Redis", () => {
     const batch = await checkoutsAcrossServers(cluster, 4)
     // the worker pulls each deposit from the WaaS before applying it: hold those calls so it is caught in the middle
     cluster.sim.control.setFaults({ endpoints: { depositList: { hang: { ms: 120_000 } } } })
-    await payAll(batch)
+    payAll(cluster, batch)
     const sessions = batch.map((c) => c.sessionId)
     await waitFor("the worker to hold the callbacks (claimed, lease taken)", async () => {
       const [held] = await cluster.rows<{ n: string }>(
@@ -186,25 +168,88 @@ describe("several Medusa instances on Redis", () => {
     expect(credits).toBe("0")
 
     await cluster.startInstance("worker")
-    const totals = await allPaid(batch, 300_000)
-    expect(totals.ledger).toEqual({
-      payments: "4",
-      paid: "4",
-      deposits: "4",
-      credits: "4",
-      credited: sum(batch.map((c) => c.amountDue)),
-      duplicate_credits: "0",
-    })
-    expect(totals.medusa).toEqual({ payments: "4", captured: "4", captures: "4", captured_total: sum(batch.map((c) => c.total)), collections_with_two: "0" })
+    const totals = await allPaid(cluster, batch, 300_000)
+    expect(totals).toEqual(paidOnce(batch))
     paid.push(...batch)
 
+    // and every order paid so far, the first 12 included
+    needs(TWELVE_PAID)
     const all = await paymentTotals(cluster, paid.map((c) => c.sessionId))
     expect(all.ledger.credits).toBe(String(paid.length))
     expect(all.ledger.credited).toBe(sum(paid.map((c) => c.amountDue)))
     expect(all.medusa.captured_total).toBe(sum(paid.map((c) => c.total)))
   })
 
+  it("a server killed (SIGKILL) mid-request: its checkouts finish on another server, its callbacks are recovered, nothing twice", async () => {
+    const victim = await cluster.startInstance("server")
+    // three whole checkouts, one on each server, the victim's among them; their deposits come below
+    const before = await checkoutsAcrossServers(cluster, 3)
+    expect(before.map((c) => c.server)).toContain(victim.name)
+    // on the victim: A's payment session is being created (parked in the plugin's address claim), and B's cart
+    // is being completed (parked after Medusa wrote B's order, before it marks the cart completed)
+    const a = await prepareCheckout(cluster, victim)
+    const claimA = await parkSessionClaim(cluster, victim, a)
+    const b = await prepareCheckout(cluster, victim)
+    const sessionB = await startSession(cluster, victim, b)
+    const completionB = await parkCompletion(cluster, victim, b)
+    // the victim stops answering; the three deposits are notified round robin, so one of them reaches it
+    cluster.pause(victim)
+    const depositIds = payAll(cluster, before)
+    await waitFor("a notification in flight on the victim", async () => (cluster.lb.counts()[victim.port]?.open ?? 0) >= 1)
+
+    await cluster.kill(victim)
+    await expect(claimA.request).rejects.toThrow()
+    await expect(completionB.request).rejects.toThrow()
+    await waitFor("the balancer to see the victim's requests fail", async () => {
+      const count = cluster.lb.counts()[victim.port]
+      return count.open === 0 && count.failed >= 1
+    })
+    const unanswered = cluster.sim.control.notifications().filter((n) => depositIds.includes(n.recordId) && !n.acknowledged)
+    expect(unanswered.length).toBeGreaterThanOrEqual(1)
+    // the dead completion's cart lock (Medusa's, in Redis) outlives it until its TTL (2 minutes)
+    expect(await redisInteger(cluster.redisUrl, "PTTL", `medusa_lock:${b.cart.id}`)).toBeGreaterThan(0)
+    await claimA.hold.release()
+    await completionB.hold.release()
+
+    // the shoppers go on against the survivors: A starts its payment again; both place their orders
+    const [s1, s2] = cluster.servers()
+    const sessionA = await startSession(cluster, s1, a)
+    // B's completion answers 409 while the dead server's cart lock lives (30 s per attempt, 2 minutes at most)
+    const [placedA, placedB] = await Promise.all([completeOnServer(cluster, s1, a.cart.id), completeOnServer(cluster, s2, b.cart.id, 6)])
+    // B's order is the one the dead server wrote: the cart has that one order, with its one payment session
+    expect(placedB.data.order.id).toBe(completionB.orderId)
+    const [orders] = await cluster.rows<{ a: string; b: string }>(
+      `SELECT count(*) FILTER (WHERE cart_id = $1) AS a, count(*) FILTER (WHERE cart_id = $2) AS b FROM order_cart WHERE deleted_at IS NULL`,
+      [a.cart.id, b.cart.id],
+    )
+    expect(orders).toEqual({ a: "1", b: "1" })
+    const after = await Promise.all([checkoutOf(cluster, s1, a, sessionA, placedA), checkoutOf(cluster, s2, b, sessionB, placedB)])
+    const depositIdsAfter = payAll(cluster, after)
+
+    // the deposit the victim never answered is found by the poller (or the WaaS's retry); every order paid once
+    const batch = [...before, ...after]
+    const totals = await allPaid(cluster, batch, 300_000)
+    expect(totals).toEqual(paidOnce(batch))
+    // the WaaS delivers every notification of the batch again: all acknowledged now, nothing changes
+    const notes = cluster.sim.control.notifications().filter((n) => n.side === "deposit" && [...depositIds, ...depositIdsAfter].includes(n.recordId))
+    expect(notes).toHaveLength(batch.length)
+    const again = await Promise.all(notes.map((n) => cluster.sim.control.redeliver(n.id)))
+    expect(again.every((x) => x.acknowledged)).toBe(true)
+    await inboxSettled(cluster)
+    expect(await paymentTotals(cluster, batch.map((c) => c.sessionId))).toEqual(totals)
+
+    // A's cart: one live payment, the dead claim left nothing behind; no address given to two live payments
+    const [claims] = await cluster.rows<{ live: string }>(
+      `SELECT count(*) AS live FROM waas_crypto_payment WHERE payment_collection_id = $1 AND status NOT IN ('canceled', 'expired')`,
+      [a.paymentCollectionId],
+    )
+    expect(claims.live).toBe("1")
+    expect(await addressesShared(cluster)).toEqual({ shared: [], held: [] })
+    paid.push(...batch)
+  })
+
   it("a withdrawal approved on two servers at once is submitted to the WaaS once and recorded in Medusa once", async () => {
+    needs(TWELVE_PAID)
     const [a, b] = cluster.servers()
     const order = paid[0]
     const clerk = await adminLogin(a.url, cluster.admins.clerk)
@@ -252,35 +297,3 @@ describe("several Medusa instances on Redis", () => {
     expect(count("medusa_refund_recorded")).toBe("1")
   })
 })
-
-/** `medusa exec run-jobs.ts` in two processes, released at the same moment once both have booted */
-async function jobsInTwoProcesses(kind: "refill" | "poll"): Promise<unknown[]> {
-  const outs = ["a", "b"].map((k) => path.join(cluster.workDir, `${kind}-${k}.json`))
-  const go = path.join(cluster.workDir, `${kind}.go`)
-  const runs = outs.map((out, i) =>
-    cluster.exec(`${kind}-${i}`, "./integration-tests/multi/support/run-jobs.ts", { MULTI_JOBS: kind, MULTI_JOBS_RUNS: "2", MULTI_JOBS_OUT: out, MULTI_JOBS_GO: go }),
-  )
-  const failed = Promise.race(runs).then(() => new Promise<never>(() => undefined))
-  await Promise.race([waitFor("both job processes to boot", async () => outs.every((o) => fs.existsSync(`${o}.ready`)), 300_000, 100), failed])
-  fs.writeFileSync(go, "")
-  await Promise.all(runs)
-  return outs.flatMap((out) => JSON.parse(fs.readFileSync(out, "utf8")) as unknown[])
-}
-
-async function adminLogin(baseUrl: string, who: { email: string; password: string }): Promise<Record<string, string>> {
-  const response = await fetch(`${baseUrl}/auth/user/emailpass`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(who) })
-  const body = (await response.json()) as { token?: string }
-  if (!response.ok || !body.token) throw new Error(`admin login of ${who.email} failed with ${response.status}`)
-  return { authorization: `Bearer ${body.token}` }
-}
-
-async function adminJson<T>(baseUrl: string, headers: Record<string, string>, method: string, path: string, body?: unknown): Promise<T> {
-  const response = await fetch(`${baseUrl}${path}`, {
-    method,
-    headers: { ...headers, ...(body !== undefined && { "content-type": "application/json" }) },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  const answer = await response.json()
-  if (!response.ok) throw new Error(`${method} ${path} answered ${response.status}: ${JSON.stringify(answer)}`)
-  return answer as T
-}

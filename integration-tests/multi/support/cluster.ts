@@ -44,15 +44,18 @@ export class Cluster {
     approver: { email: "approver@multi.invalid", password: randomBytes(12).toString("base64url") },
   }
   treasuryUid = 0
+  redisUrl = ""
   private env: NodeJS.ProcessEnv = {}
   private redisStop: (() => Promise<void>) | null = null
   private serverUrl = ""
   private databaseName = `waas_multi_${Date.now()}`
+  private databaseUrl = ""
   private serial = 0
 
   async start(opts: { poolBatchSize: number; servers: number }): Promise<void> {
     const redis = await redisForRun(this.log("redis"))
     this.redisStop = redis.stop
+    this.redisUrl = redis.url
 
     this.lb = await startLoadBalancer(() => this.servers().map((s) => s.port))
     const keys = generateWaasKeyPair()
@@ -121,8 +124,8 @@ export class Cluster {
     })
     this.seeded = JSON.parse(fs.readFileSync(out, "utf8")) as Seeded
 
-    this.db = new Client({ connectionString: own.toString() })
-    await this.db.connect()
+    this.databaseUrl = own.toString()
+    this.db = await this.connect()
 
     // booted together: on 2 cores a boot takes 20-60 s, and they share nothing but the database and Redis
     const roles: Role[] = ["worker", ...Array.from({ length: opts.servers }, () => "server" as const)]
@@ -160,6 +163,18 @@ export class Cluster {
       env: { ...this.env, ...env },
       logFile: this.log(name),
     })
+  }
+
+  /** a connection of its own to the cluster's database (a test holding a lock); the caller ends it */
+  async connect(): Promise<Client> {
+    const client = new Client({ connectionString: this.databaseUrl })
+    await client.connect()
+    return client
+  }
+
+  /** SIGSTOP to the instance's process group: it still accepts connections (the kernel does) but answers nothing */
+  pause(instance: Instance): void {
+    process.kill(-instance.proc.pid, "SIGSTOP")
   }
 
   /** SIGKILL to the instance's process group: no shutdown hook runs, its connections just vanish */

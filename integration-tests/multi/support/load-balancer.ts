@@ -8,27 +8,35 @@ import type { AddressInfo } from "node:net"
  */
 export interface LoadBalancer {
   url: string
-  /** requests forwarded per target port, and those that failed at the target */
-  counts(): Record<number, { forwarded: number; failed: number }>
+  /** requests forwarded per target port, those that failed at the target, and those still waiting for its answer */
+  counts(): Record<number, { forwarded: number; failed: number; open: number }>
   stop(): Promise<void>
 }
 
 export async function startLoadBalancer(targets: () => number[]): Promise<LoadBalancer> {
   let next = 0
-  const counts: Record<number, { forwarded: number; failed: number }> = {}
+  const counts: Record<number, { forwarded: number; failed: number; open: number }> = {}
   const server = http.createServer((req, res) => {
     const ports = targets()
     const port = ports[next++ % ports.length]
-    const count = (counts[port] ??= { forwarded: 0, failed: 0 })
+    const count = (counts[port] ??= { forwarded: 0, failed: 0, open: 0 })
     count.forwarded++
+    count.open++
+    let settled = false
+    const settle = () => {
+      if (!settled) count.open--
+      settled = true
+    }
     const upstream = http.request(
       { host: "localhost", port, method: req.method, path: req.url, headers: { ...req.headers, host: `localhost:${port}` } },
       (answer) => {
+        settle()
         res.writeHead(answer.statusCode ?? 502, answer.headers)
         answer.pipe(res)
       },
     )
     upstream.on("error", (error) => {
+      settle()
       count.failed++
       if (!res.headersSent) res.writeHead(502, { "content-type": "text/plain" })
       res.end(`bad gateway: ${error.message}`)

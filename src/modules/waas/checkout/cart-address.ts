@@ -49,7 +49,12 @@ export const DEPOSIT_DETECTED_MESSAGE =
  * invisible to a statement that started before it committed. Transaction-scoped: gone at commit.
  */
 export async function lockCart(db: Knex.Transaction, collectionId: string): Promise<void> {
-  await db.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [`medusa-plugin-waas:payment-collection:${collectionId}`])
+  await db.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [cartLockKey(collectionId)])
+}
+
+/** the text the cart's advisory lock is taken on (hashtext of it); the multi tier holds it to park a claim */
+export function cartLockKey(collectionId: string): string {
+  return `medusa-plugin-waas:payment-collection:${collectionId}`
 }
 
 /** The cart's payments, row-locked; the cart's advisory lock (lockCart) is already held. */
