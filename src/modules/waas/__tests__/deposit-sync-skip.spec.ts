@@ -5,6 +5,8 @@ import { WAAS_MODULE } from ".."
 import type { Notification } from "../../../protocol"
 import { readCursor } from "../deposits/cursor-sql"
 import type { PulledDeposit } from "../deposits/pulled-deposit"
+import { depositRow } from "../reconciliation/mirror-rows"
+import { upsertMirrorRows } from "../reconciliation/mirror-sql"
 import { depositSyncStart } from "../deposits/sync-start-sql"
 import type WaasModuleService from "../service"
 import { depositRecord } from "./support/deposit-record"
@@ -59,6 +61,26 @@ moduleIntegrationTestRunner<WaasModuleService>({
       ])
       expect(moved.size).toBe(0)
       expect(await service.listAppliedUnchangedDeposits([])).toEqual(new Set())
+    })
+
+    it("the reconciliation mirror does not rewrite a page read again; a record whose facts moved is written", async () => {
+      const p = { address: "0xmirror", symbol: "USDTERC20", amount_due: "5" }
+      const page = [depositRecord(p), depositRecord(p, { amount: "6" }), depositRecord(p, { status: 0, confirmations: 1 })]
+      const rowsOf = (records: typeof page) => records.map((r) => depositRow(r, 480))
+      expect(await upsertMirrorRows(knex(), rowsOf(page))).toBe(3)
+      expect(await upsertMirrorRows(knex(), rowsOf(page))).toBe(0)
+      // the same updated_at with other facts, and a newer answer: both written; an older answer is not
+      const [a, b, c] = page
+      expect(await upsertMirrorRows(knex(), rowsOf([{ ...a, confirmations: 13 }, { ...c, updated_at: Number(c.updated_at) + 1000, status: 1 }]))).toBe(2)
+      expect(await upsertMirrorRows(knex(), rowsOf([{ ...b, updated_at: Number(b.updated_at) - 1000, amount: "7" }]))).toBe(0)
+      const stored = await knex().raw<{ rows: Array<{ waas_id: string; confirmations: number; status: number; amount: string }> }>(
+        `SELECT waas_id, confirmations, status, amount FROM waas_mirror_record WHERE kind = 'deposit' ORDER BY waas_id`,
+      )
+      expect(stored.rows).toEqual([
+        { waas_id: String(a.id), confirmations: 13, status: 1, amount: "5" },
+        { waas_id: String(b.id), confirmations: 12, status: 1, amount: "6" },
+        { waas_id: String(c.id), confirmations: 1, status: 1, amount: "5" },
+      ])
     })
 
     it("a new install's cursor starts after the highest deposit the ledger holds, never after an id only a callback named", async () => {
