@@ -15,6 +15,7 @@ export default async function pollDepositsJob(container: MedusaContainer): Promi
     const parked = report.sync.parked + report.recheck.parked
     const line =
       `medusa-plugin-waas: deposit poll: inbox ${report.inbox.processed}, synced ${report.sync.records} ` +
+      `(${report.sync.skipped} unchanged, passed over) ` +
       `(cursor ${report.sync.cursor_from} → ${report.sync.cursor_to}), re-checked ${report.recheck.checked}, ` +
       `Medusa re-driven ${report.medusa.redriven}` +
       (parked ? `, ${parked} parked for review (/admin/waas/orphans?status=needs_review)` : "") +

@@ -141,6 +141,11 @@ const OptionsObject = z.object({
   /** at most this many syncDepositList pages (100 deposits each) per poll run */
   depositPollMaxPages: wholeNumber(1, 1_000).default(20),
   /**
+   * where a new install's syncDepositList cursor starts (a WaaS deposit id; "0": the whole history). Unset: after
+   * the highest WaaS deposit id the plugin has seen when the cursor is created. Older history: the admin backfill.
+   */
+  depositSyncStartAfter: z.string().regex(/^\d{1,16}$/, { error: 'expected a WaaS deposit id such as "1234" (or "0")' }).optional(),
+  /**
    * How far the WaaS's clock may lag the store's when a deposit is matched to the payment holding its address:
    * a deposit dated up to this long before the payment took the address is still that payment's, unless it is
    * from before the address's previous quarantine ended (the previous holder's time).

@@ -190,6 +190,10 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.deposits_.syncDepositsAfter(cursor)
   }
 
+  listAppliedUnchangedDeposits(pulled: readonly PulledDeposit[], sharedContext: Context = {}): Promise<Set<string>> {
+    return this.deposits_.listAppliedUnchanged(pulled, sharedContext)
+  }
+
   applyDeposit(record: DepositRecord, source: DepositSource, sharedContext: Context = {}): Promise<DepositApplication> {
     return this.deposits_.applyDeposit(record, source, sharedContext)
   }

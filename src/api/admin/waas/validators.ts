@@ -104,6 +104,14 @@ export const AdminRefillPool = z
   .object({ symbols: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, "symbols must be coin symbols")).min(1).max(50).optional() })
   .strict()
 
+/** `POST /admin/waas/deposits/backfill`: the WaaS's deposits above `after`, up to the poller's cursor. */
+export const AdminDepositBackfill = z
+  .object({
+    after: z.string().regex(/^\d{1,16}$/, "after must be a WaaS deposit id such as 0 or 1234").default("0"),
+    max_pages: z.number().int("max_pages must be a whole number").min(1, "max_pages must be 1 to 1000").max(1_000, "max_pages must be 1 to 1000").optional(),
+  })
+  .strict()
+
 /** Parses or answers 400 with the first problem, naming the field (never echoing a value). */
 export function parseOr400<T extends z.ZodType>(schema: T, input: unknown): z.output<T> {
   const result = schema.safeParse(input ?? {})

@@ -9,18 +9,29 @@ import { generateEntityId } from "@medusajs/framework/utils"
  */
 const CURSOR_TABLE = "waas_sync_cursor"
 
-async function ensureCursor(db: Knex, name: string): Promise<void> {
-  // a cursor that never ran counts as last run at the epoch: the first poll is due at once
+/**
+ * Where a cursor starts when its row is created: an SQL expression giving a WaaS id as text, with its bindings
+ * (deposits/sync-start-sql.ts). Without one it starts at 0. It is evaluated only when the row does not exist yet.
+ */
+export interface CursorStart {
+  sql: string
+  bindings: Record<string, unknown>
+}
+
+async function ensureCursor(db: Knex, name: string, start?: CursorStart): Promise<void> {
+  // a cursor that never ran counts as last run at the epoch: the first poll is due at once. The NOT EXISTS keeps
+  // the start's expression (a scan of the ledger, say) from running on every call once the row is there.
   await db.raw(
     `INSERT INTO ${CURSOR_TABLE} (id, name, max_id, created_at, updated_at)
-     VALUES (:id, :name, '0', now(), to_timestamp(0))
+     SELECT :cursor_id, :cursor_name, ${start ? start.sql : "'0'"}, now(), to_timestamp(0)
+      WHERE NOT EXISTS (SELECT 1 FROM ${CURSOR_TABLE} WHERE name = :cursor_name AND deleted_at IS NULL)
      ON CONFLICT (name) WHERE deleted_at IS NULL DO NOTHING`,
-    { id: generateEntityId(undefined, "wcur"), name },
+    { ...(start?.bindings ?? {}), cursor_id: generateEntityId(undefined, "wcur"), cursor_name: name },
   )
 }
 
-export async function readCursor(db: Knex, name: string): Promise<string> {
-  await ensureCursor(db, name)
+export async function readCursor(db: Knex, name: string, start?: CursorStart): Promise<string> {
+  await ensureCursor(db, name, start)
   const result = await db.raw<{ rows: Array<{ max_id: string }> }>(
     `SELECT max_id FROM ${CURSOR_TABLE} WHERE name = ? AND deleted_at IS NULL`,
     [name],
@@ -47,14 +58,14 @@ export async function advanceCursor(db: Knex, name: string, from: string, to: st
   if (result.rowCount !== 1) throw new CursorMovedError(name, from)
 }
 
-export async function touchCursor(db: Knex, name: string): Promise<void> {
-  await ensureCursor(db, name)
+export async function touchCursor(db: Knex, name: string, start?: CursorStart): Promise<void> {
+  await ensureCursor(db, name, start)
   await db.raw(`UPDATE ${CURSOR_TABLE} SET updated_at = now() WHERE name = ? AND deleted_at IS NULL`, [name])
 }
 
 /** true when the cursor was last touched at least `intervalSeconds` ago (database time) */
-export async function isCursorDue(db: Knex, name: string, intervalSeconds: number): Promise<boolean> {
-  await ensureCursor(db, name)
+export async function isCursorDue(db: Knex, name: string, intervalSeconds: number, start?: CursorStart): Promise<boolean> {
+  await ensureCursor(db, name, start)
   const result = await db.raw<{ rows: Array<{ due: boolean }> }>(
     `SELECT updated_at <= now() - make_interval(secs => :s) AS due FROM ${CURSOR_TABLE} WHERE name = :name AND deleted_at IS NULL`,
     { name, s: intervalSeconds },

@@ -8,6 +8,7 @@ import type { ApplyOptions, DepositApplication, DepositSource } from "./applicat
 import { parkDepositFacts } from "./park-deposit"
 import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./pulled-deposit"
 import { listDepositsToReread, markReread, RereadRow } from "./reread-sql"
+import { listAppliedUnchanged } from "./unchanged-sql"
 
 export interface DepositOptions {
   latePolicy: WaasOptions["latePaymentPolicy"]
@@ -49,6 +50,23 @@ export class DepositLedger {
   /** One syncDepositList page: deposits with a WaaS id above `cursor`, ascending; `unidentified`: rows without a readable id. */
   async syncDepositsAfter(cursor: string): Promise<{ deposits: PulledDeposit[]; unidentified: number }> {
     return readDepositRows(await this.deps.client().syncDepositListRows(Number(cursor)))
+  }
+
+  /**
+   * The WaaS ids of a sync page whose records the ledger already holds with the same facts (unchanged-sql.ts):
+   * one query for the page. Unreadable records, and records whose facts cannot be derived, are never among them.
+   */
+  async listAppliedUnchanged(pulled: readonly PulledDeposit[], sharedContext: Context = {}): Promise<Set<string>> {
+    const offset = this.deps.options.callbackUtcOffsetMinutes
+    const facts = pulled.flatMap((p) => {
+      if (p.kind !== "record") return []
+      try {
+        return [factsOfRecord(p.record, offset)]
+      } catch {
+        return []
+      }
+    })
+    return this.deps.db.read((db) => listAppliedUnchanged(db, facts), sharedContext)
   }
 
   /**

@@ -2,6 +2,7 @@ import type { Context } from "@medusajs/framework/types"
 import { withAdvisoryLock } from "../db-context"
 import type { ModuleDeps } from "../module-context"
 import { advanceCursor, isCursorDue, readCursor, touchCursor } from "./cursor-sql"
+import { depositSyncStart } from "./sync-start-sql"
 
 /** key of the Postgres advisory lock that keeps two instances from polling deposits at once */
 const DEPOSIT_POLL_LOCK_KEY = "medusa-plugin-waas:poll-deposits"
@@ -27,15 +28,20 @@ export class DepositPollState {
 
   async isDue(sharedContext: Context = {}): Promise<boolean> {
     const seconds = this.deps.options.depositPollIntervalSeconds
-    return this.deps.db.read((db) => isCursorDue(db, DEPOSIT_CURSOR, seconds), sharedContext)
+    return this.deps.db.read((db) => isCursorDue(db, DEPOSIT_CURSOR, seconds, this.start()), sharedContext)
   }
 
   async markRun(sharedContext: Context = {}): Promise<void> {
-    await this.deps.db.read((db) => touchCursor(db, DEPOSIT_CURSOR), sharedContext)
+    await this.deps.db.read((db) => touchCursor(db, DEPOSIT_CURSOR, this.start()), sharedContext)
   }
 
   async cursor(sharedContext: Context = {}): Promise<string> {
-    return this.deps.db.read((db) => readCursor(db, DEPOSIT_CURSOR), sharedContext)
+    return this.deps.db.read((db) => readCursor(db, DEPOSIT_CURSOR, this.start()), sharedContext)
+  }
+
+  /** where the cursor starts when whichever of these calls comes first creates it (sync-start-sql.ts) */
+  private start() {
+    return depositSyncStart(this.deps.options.depositSyncStartAfter)
   }
 
   /** Moves the syncDepositList cursor forward from `from` (compare-and-set); only after a page is applied. */

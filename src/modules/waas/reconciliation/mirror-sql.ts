@@ -16,10 +16,15 @@ const COLUMNS = `kind text, waas_id text, request_id text, uid text, symbol text
   address_from text, address_to text, txid text, confirmations int, fee text, fee_symbol text, real_fee text,
   withdraw_fee text, withdraw_fee_symbol text, final boolean, created_ms bigint, updated_ms bigint`
 
+/** the WaaS's facts of a mirror row: an answer that repeats them all (the same updated_at) is not written again */
+const DATA = ["request_id", "uid", "symbol", "amount", "status", "withdraw_type", "address_from", "address_to", "txid",
+  "confirmations", "fee", "fee_symbol", "real_fee", "withdraw_fee", "withdraw_fee_symbol", "final", "waas_created_at"]
+
 /**
  * Writes a page of WaaS records in ONE statement (a JSON array unpacked by jsonb_to_recordset: a multi-row
  * insert, never a statement per row). A record already mirrored takes the WaaS's newer answer (its updated_at
- * not older than the stored one); an older answer (a poller's page read before a refresh) changes nothing.
+ * not older than the stored one); an older answer (a poller's page read before a refresh) changes nothing, and
+ * neither does one that repeats the stored facts (a poller's page read again: issue 11), which is not rewritten.
  */
 export async function upsertMirrorRows(db: Knex, rows: readonly MirrorRow[]): Promise<number> {
   if (rows.length === 0) return 0
@@ -39,7 +44,9 @@ export async function upsertMirrorRows(db: Knex, rows: readonly MirrorRow[]): Pr
         fee_symbol = EXCLUDED.fee_symbol, real_fee = EXCLUDED.real_fee, withdraw_fee = EXCLUDED.withdraw_fee,
         withdraw_fee_symbol = EXCLUDED.withdraw_fee_symbol, final = EXCLUDED.final, waas_created_at = EXCLUDED.waas_created_at,
         waas_updated_at = EXCLUDED.waas_updated_at, fetched_at = now(), updated_at = now()
-      WHERE EXCLUDED.waas_updated_at >= ${MIRROR_TABLE}.waas_updated_at`,
+      WHERE EXCLUDED.waas_updated_at > ${MIRROR_TABLE}.waas_updated_at
+         OR (EXCLUDED.waas_updated_at = ${MIRROR_TABLE}.waas_updated_at AND (${DATA.map((c) => `EXCLUDED.${c}`).join(", ")})
+             IS DISTINCT FROM (${DATA.map((c) => `${MIRROR_TABLE}.${c}`).join(", ")}))`,
     [JSON.stringify(rows)],
   )
   return result.rowCount

@@ -2,13 +2,12 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { PAGE_SIZE } from "../../../protocol"
 import { WAAS_MODULE } from "../../../modules/waas"
-import { waasIdOf, type PulledDeposit } from "../../../modules/waas/deposits/pulled-deposit"
+import { waasIdOf } from "../../../modules/waas/deposits/pulled-deposit"
 import type WaasModuleService from "../../../modules/waas/service"
 import { captureSettledCryptoPaymentWorkflow } from "../workflows/capture-settled-payment"
-import { processWaasDepositWorkflow } from "../workflows/process-deposit"
+import { applyPulled } from "./apply-pulled"
 import { processRecordedCallback } from "./run-callback-processing"
-import { ledgerApplied } from "./workflow-errors"
-import { workflowFailureText } from "./workflow-failure"
+import { applySyncPages, type SyncCounts } from "./sync-pages"
 
 export interface DepositPollReport {
   /** why nothing ran (another instance holds the poll lock, the interval has not elapsed, or shutdown began) */
@@ -19,12 +18,7 @@ export interface DepositPollReport {
    * parked: records that could not be applied, now needs_review (the cursor moves past them); failed: records
    * that failed for a transient reason (the cursor stays before them); unidentified: rows without a readable id
    */
-  sync: {
-    pages: number
-    records: number
-    parked: number
-    failed: number
-    unidentified: number
+  sync: SyncCounts & {
     cursor_from: string
     cursor_to: string
     caught_up: boolean
@@ -46,7 +40,8 @@ export interface DepositPollOptions {
  * poll at once (correctness does not depend on it: every application is idempotent):
  *   1. callbacks recorded but not processed (the subscriber failed or the process died after SUCCESS), each
  *      when its retry is due; one that fails again is rescheduled and the sweep goes on past it;
- *   2. syncDepositList from the stored cursor, through the SAME deposit path; the cursor moves past each record
+ *   2. syncDepositList from the stored cursor, through the SAME deposit path (sync-pages.ts), passing over the
+ *      records the ledger already holds unchanged (one query a page); the cursor moves past each record
  *      once it is applied, or parked for review when it cannot be applied (an undocumented status, a malformed
  *      field), and stops before the first one that failed for a transient reason (the WaaS or the database
  *      out of reach), which is read again next run;
@@ -59,7 +54,7 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
   const logger = container.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const report: DepositPollReport = {
     inbox: { processed: 0, failed: 0 },
-    sync: { pages: 0, records: 0, parked: 0, failed: 0, unidentified: 0, cursor_from: "", cursor_to: "", caught_up: false },
+    sync: { pages: 0, records: 0, skipped: 0, parked: 0, failed: 0, unidentified: 0, cursor_from: "", cursor_to: "", caught_up: false },
     recheck: { checked: 0, parked: 0, failed: 0 },
     medusa: { redriven: 0, failed: 0 },
     errors: [],
@@ -97,22 +92,6 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
 
 const SHUTTING_DOWN = "the application is shutting down"
 
-interface Applied {
-  /** the ledger part went through (applied or parked); a later step's failure is re-driven from the module's state */
-  applied: boolean
-  parked: boolean
-  error: string | null
-}
-
-async function applyPulled(container: MedusaContainer, pulled: PulledDeposit): Promise<Applied> {
-  const { result, errors } = await processWaasDepositWorkflow(container).run({
-    input: { waas_deposit_id: waasIdOf(pulled), pulled, source: "poll" },
-    throwOnError: false,
-  })
-  if (errors.length === 0) return { applied: true, parked: result.application?.after === "needs_review", error: null }
-  return { applied: ledgerApplied(errors), parked: false, error: workflowFailureText(errors) }
-}
-
 /**
  * After this many callbacks in a row failed because the WaaS could not be reached, the rest wait for the next
  * run: they would fail the same way, and they are not charged a failure for it. Failures of any other kind
@@ -149,69 +128,25 @@ async function syncFromCursor(
   logger: Logger,
   report: DepositPollReport,
 ): Promise<void> {
-  let cursor = await waas.getDepositCursor()
+  const cursor = await waas.getDepositCursor()
   report.sync.cursor_from = cursor
   report.sync.cursor_to = cursor
-  for (let page = 0; page < waas.getDepositOptions().pollMaxPages; page++) {
-    const { deposits, unidentified } = await waas.syncDepositsAfter(cursor)
-    report.sync.pages++
-    await shareWithMirror(waas, logger, cursor, deposits)
-    if (unidentified > 0) {
-      report.sync.unidentified += unidentified
-      logger.error(
-        `medusa-plugin-waas: syncDepositList after ${cursor} returned ${unidentified} record(s) without a readable id; ` +
-          `they cannot be parked or applied and are passed over: check the WaaS`,
-      )
-    }
-    if (deposits.length === 0) {
-      report.sync.caught_up = unidentified === 0
-      break
-    }
-    let applied: string | null = null
-    let stopped = false
-    for (const pulled of deposits) {
-      const r = await applyPulled(container, pulled)
-      report.sync.records++
-      if (!r.applied) {
-        report.sync.failed++
-        stopped = true
-        logger.warn(
-          `medusa-plugin-waas: deposit ${waasIdOf(pulled)} from syncDepositList not applied (${r.error}); the sync goes on from it next run`,
-        )
-        break
-      }
-      if (r.parked) report.sync.parked++
-      applied = waasIdOf(pulled)
-    }
-    // the cursor moves past every record applied or parked, and stops before the first one that failed
-    if (applied !== null) {
-      await waas.advanceDepositCursor(cursor, applied)
-      cursor = applied
-      report.sync.cursor_to = cursor
-    }
-    if (stopped) break
-    if (deposits.length + unidentified < PAGE_SIZE) {
-      report.sync.caught_up = true
-      break
-    }
-  }
-}
-
-/**
- * The reconciliation's mirror reads the same syncDepositList pages (issue 10): the poller's page is stored there
- * too, so at the day's end only the compare is left. Never in the poller's way: a failure is only logged.
- */
-async function shareWithMirror(waas: WaasModuleService, logger: Logger, cursor: string, deposits: PulledDeposit[]): Promise<void> {
-  const records = deposits.flatMap((d) => (d.kind === "record" ? [d.record] : []))
-  const mirror = waas.reconciliation().mirror
-  try {
-    const page = mirror.parse("deposit", records)
-    const ids = deposits.map((d) => BigInt(waasIdOf(d)))
-    const maxId = ids.length ? String(ids.reduce((a, b) => (a > b ? a : b))) : null
-    await mirror.ingestPage("deposit", cursor, { ...page, unreadable: deposits.length - records.length, maxId })
-  } catch (e) {
-    logger.warn(`medusa-plugin-waas: the deposit page after ${cursor} was not stored in the reconciliation mirror (${e instanceof Error ? e.message : String(e)}); the reconciliation reads it itself`)
-  }
+  const end = await applySyncPages(
+    container,
+    waas,
+    logger,
+    {
+      from: cursor,
+      maxPages: waas.getDepositOptions().pollMaxPages,
+      // the cursor moves past every record applied, passed over or parked, and stops before the first that failed
+      onApplied: async (from, to) => {
+        await waas.advanceDepositCursor(from, to)
+        report.sync.cursor_to = to
+      },
+    },
+    report.sync,
+  )
+  report.sync.caught_up = end.caught_up
 }
 
 async function recheckUnfinished(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {

@@ -1,0 +1,203 @@
+import { randomBytes } from "node:crypto"
+import { join } from "node:path"
+import { medusaIntegrationTestRunner } from "@medusajs/test-utils"
+import type { Event, IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
+import { Modules } from "@medusajs/framework/utils"
+import { z } from "@medusajs/framework/zod"
+import { WAAS_MODULE } from "../../src/modules/waas"
+import { DepositEvents } from "../../src/modules/waas/deposits/outcome"
+import type WaasModuleService from "../../src/modules/waas/service"
+import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
+import {
+  adminLogin,
+  createAdminUser,
+  inboxSettled,
+  rows,
+  SimulatedPayer,
+  waitFor,
+  type Sql,
+  useDepositWaas,
+  PublicPayment,
+} from "../helpers/deposits"
+import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
+import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
+
+jest.setTimeout(180_000)
+
+/**
+ * Sync without repeats (issue 11, item 3), end to end: a deposit applied from its callback is passed over when the
+ * sync reads it again; a new install's cursor starts after the highest deposit its ledger holds; the history below
+ * it is applied only on an admin's request (POST /admin/waas/deposits/backfill), through the same deposit path.
+ */
+const REPO_ROOT = join(__dirname, "..", "..")
+const SYMBOL = "USDTERC20"
+const ADMIN = { email: "backfill@example.com", password: randomBytes(12).toString("base64url") }
+
+const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 6 })
+
+const Backfill = z.object({
+  backfill: z.object({
+    pages: z.number(),
+    records: z.number(),
+    skipped: z.number(),
+    parked: z.number(),
+    failed: z.number(),
+    after: z.string(),
+    until: z.string(),
+    next_after: z.string(),
+    done: z.boolean(),
+  }),
+})
+
+medusaIntegrationTestRunner({
+  cwd: REPO_ROOT,
+  testSuite: ({ api, getContainer, dbConnection }) => {
+    let seeded: SeededStore
+    let adminHeaders: Record<string, string>
+    const events: Array<{ name: string; waas_deposit_id: unknown }> = []
+    const db = (): Sql => dbConnection as Sql
+    const container = (): MedusaContainer => getContainer()
+    const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
+    const baseUrl = (): string => String(api.defaults.baseURL)
+    const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
+    const payer = () => new SimulatedPayer(sim())
+
+    beforeAll(async () => {
+      seeded = await seedStore(container())
+      await waas().refillPool()
+      await waas().markDepositPollRun()
+      await createAdminUser(container(), ADMIN.email, ADMIN.password)
+      const eventBus = container().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
+      for (const name of Object.values(DepositEvents)) {
+        eventBus.subscribe(name, async (event: Event) => {
+          events.push({ name: event.name, waas_deposit_id: (event.data as Record<string, unknown>).waas_deposit_id })
+        }, { subscriberId: `deposits-sync-spec-${name}` })
+      }
+      sim().control.addMerchant({ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey, notifyUrl: `${baseUrl()}/hooks/waas/notify` })
+    })
+
+    beforeEach(async () => {
+      sim().control.clearFaults()
+      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
+      await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
+      adminHeaders ??= await adminLogin(baseUrl(), ADMIN.email, ADMIN.password)
+    })
+
+    afterEach(async () => {
+      sim().control.clearFaults()
+      for (const n of sim().control.notifications()) {
+        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
+      }
+      await inboxSettled(db())
+    })
+
+    async function placeOrder() {
+      const store = storefront()
+      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
+      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
+      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
+      if (!session) throw new Error("no WaaS payment session")
+      await completeCart(store, cart.id)
+      const view = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment }))
+      return { sessionId: session.id, payment: view.data.payment }
+    }
+
+    async function paymentOf(sessionId: string) {
+      const p = await waas().retrievePaymentBySession(sessionId)
+      if (!p) throw new Error(`no crypto payment for ${sessionId}`)
+      return p
+    }
+
+    const depositRow = async (waasId: number) =>
+      (await rows<{ status: string; last_source: string; updated_at: Date }>(
+        db(),
+        `SELECT status, last_source, updated_at FROM waas_deposit WHERE waas_deposit_id = ?`,
+        [String(waasId)],
+      ))[0]
+
+    async function backfill(body: unknown, headers = adminHeaders) {
+      const response = await fetch(new URL("/admin/waas/deposits/backfill", baseUrl()), {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: JSON.stringify(body),
+      })
+      const text = await response.text()
+      return { status: response.status, body: text ? (JSON.parse(text) as unknown) : null }
+    }
+
+    /** pays with the notification dropped: only a sync (the poller's, or the backfill) can find the deposit */
+    async function payLost(address: string, amount: string): Promise<number> {
+      sim().control.setFaults({ notify: { drop: {} } })
+      const id = payer().send(address, amount)
+      await waitFor(`deposit ${id}'s notification to be dropped`, () => payer().deliveries(id).some((d) => d.dropped))
+      sim().control.clearFaults()
+      return id
+    }
+
+    it("a deposit credited from its callback is passed over by the next sync: not applied again, nothing announced", async () => {
+      const { sessionId, payment } = await placeOrder()
+      const depositId = payer().send(payment.address, payment.amount_due)
+      await payer().acknowledged(depositId)
+      await inboxSettled(db())
+      await waitFor("the Medusa capture", async () => (await paymentOf(sessionId)).medusa_captured_at)
+      const before = await depositRow(depositId)
+      expect(before).toMatchObject({ status: "credited", last_source: "callback" })
+      const announced = events.filter((e) => e.waas_deposit_id === String(depositId)).length
+
+      const report = await runDepositPoll(container(), { force: true })
+      expect(report.sync).toMatchObject({ records: 1, skipped: 1, failed: 0, parked: 0, cursor_to: String(depositId), caught_up: true })
+      expect(report.errors).toEqual([])
+      // no write at all: the row is as the callback left it
+      expect(await depositRow(depositId)).toEqual(before)
+      expect(events.filter((e) => e.waas_deposit_id === String(depositId))).toHaveLength(announced)
+      const [credits] = await rows<{ n: string }>(db(), `SELECT count(*) AS n FROM waas_deposit_credit WHERE waas_deposit_id = ?`, [String(depositId)])
+      expect(credits.n).toBe("1")
+    })
+
+    it("a new install starts after its ledger's highest deposit; the history below is applied by the admin's backfill, once", async () => {
+      const [a, b, c] = [await placeOrder(), await placeOrder(), await placeOrder()]
+      const lostA = await payLost(a.payment.address, a.payment.amount_due)
+      const lostB = await payLost(b.payment.address, b.payment.amount_due)
+      const seen = payer().send(c.payment.address, c.payment.amount_due)
+      await payer().acknowledged(seen)
+      await inboxSettled(db())
+      // as on an install whose cursor does not exist yet: the first poll creates it after the ledger's highest deposit
+      await db().raw(`DELETE FROM waas_sync_cursor WHERE name = 'deposits'`)
+      const first = await runDepositPoll(container(), { force: true })
+      expect(first.sync).toMatchObject({ records: 0, cursor_from: String(seen), cursor_to: String(seen) })
+      expect((await paymentOf(a.sessionId)).status).toBe("awaiting_payment")
+
+      // bad input and no admin: refused, nothing done
+      expect((await backfill({ after: "-1" })).status).toBe(400)
+      expect((await backfill({ after: "0", max_pages: 0 })).status).toBe(400)
+      expect((await backfill({ after: "0", everything: true })).status).toBe(400)
+      expect((await backfill({ after: "0" }, {})).status).toBe(401)
+      expect((await paymentOf(b.sessionId)).status).toBe("awaiting_payment")
+
+      const from = String(lostA - 1)
+      const answer = await backfill({ after: from, max_pages: 1 })
+      expect(answer.status).toBe(200)
+      const done = Backfill.parse(answer.body).backfill
+      expect(done).toMatchObject({ after: from, until: String(seen), next_after: String(seen), done: true, failed: 0, parked: 0 })
+      // A and B applied, C (credited from its callback) passed over
+      expect(done).toMatchObject({ records: 3, skipped: 1 })
+      for (const order of [a, b]) {
+        expect(await paymentOf(order.sessionId)).toMatchObject({ status: "paid", amount_received: order.payment.amount_due })
+      }
+      expect(await depositRow(lostB)).toMatchObject({ status: "credited", last_source: "poll" })
+      await waitFor("the Medusa captures", async () => (await paymentOf(b.sessionId)).medusa_captured_at && (await paymentOf(a.sessionId)).medusa_captured_at)
+
+      // again: everything is passed over, the poller's cursor never moved
+      const again = Backfill.parse((await backfill({ after: from })).body).backfill
+      expect(again).toMatchObject({ records: 3, skipped: 3, done: true })
+      const [cursor] = await rows<{ max_id: string }>(db(), `SELECT max_id FROM waas_sync_cursor WHERE name = 'deposits'`)
+      expect(cursor.max_id).toBe(String(seen))
+      const [ledger] = await rows<{ credits: string; doubles: string }>(
+        db(),
+        `SELECT (SELECT count(*) FROM waas_deposit_credit WHERE entry = 'credit') AS credits,
+                (SELECT count(*) FROM (SELECT 1 FROM waas_deposit_credit GROUP BY waas_deposit_id, entry HAVING count(*) > 1) x) AS doubles`,
+      )
+      expect(ledger).toEqual({ credits: "3", doubles: "0" })
+    })
+  },
+})
