@@ -128,6 +128,24 @@ function countResults(json) {
 
 const seconds = (ms) => `${(ms / 1000).toFixed(1)} s`
 
+/**
+ * Every failing test (or failing file without a failing test) with the head of its message, repeated at the very end
+ * of the run: CI keeps only the head and the tail of a long log, and the tier's own output is in the middle.
+ */
+function failures(json, tier, linesEach = 25) {
+  // eslint-disable-next-line no-control-regex
+  const plain = (text) => String(text ?? "").replace(/\u001b\[[0-9;]*m/g, "")
+  const head = (text) => plain(text).split("\n").filter((l) => l.trim() !== "" && !/^\s*at .*(node_modules|node:internal)/.test(l)).slice(0, linesEach).map((l) => `    ${l}`).join("\n")
+  const out = []
+  for (const suite of json.testResults ?? []) {
+    const file = path.relative(root, suite.name ?? "")
+    const failing = (suite.assertionResults ?? []).filter((a) => a.status === "failed")
+    for (const a of failing) out.push(`  ✕ [${tier}] ${file} › ${a.fullName ?? a.title}\n${head((a.failureMessages ?? []).join("\n"))}`)
+    if (suite.status === "failed" && failing.length === 0) out.push(`  ✕ [${tier}] ${file} (the file failed outside a test)\n${head(suite.message)}`)
+  }
+  return out
+}
+
 /** the migrated base database (its name), or false when it could not be built: then each spec migrates its own */
 function buildBaseDb(pgEnv) {
   const started = Date.now()
@@ -165,6 +183,7 @@ async function main() {
   ensureDeps()
   const jestBin = createRequire(path.join(root, "package.json")).resolve("jest/bin/jest")
   const summary = []
+  const failureReports = []
   let pg = null
   let redis = null
 
@@ -225,6 +244,7 @@ async function main() {
       try {
         const json = JSON.parse(fs.readFileSync(outputFile, "utf8"))
         counts = countResults(json)
+        failureReports.push(...failures(json, tier))
         if (process.env.WAAS_TEST_RESULTS_DIR) fs.copyFileSync(outputFile, path.join(process.env.WAAS_TEST_RESULTS_DIR, `${tier}.json`))
         const slow = slowest(json)
         if (slow.length) console.log(`\n${tier}: slowest\n${slow.map((t) => `  ${seconds(t.ms).padStart(8)}  ${t.file}  ${t.title}`).join("\n")}`)
@@ -246,6 +266,7 @@ async function main() {
     await pg?.stop()
   }
 
+  if (failureReports.length) console.log(`\nfailures\n${failureReports.join("\n")}`)
   console.log(`\n${summary.join("\n")}`)
   if (interrupted) {
     console.log(`test: interrupted by ${interrupted}`)
