@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import { DEFAULT_COINS } from "../../simulator/coins"
@@ -18,6 +19,7 @@ import {
   useDepositWaas,
   waitFor,
 } from "../helpers/deposits"
+import { RefillGuard } from "../helpers/refill-guard"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
 
@@ -96,6 +98,11 @@ storeIntegrationTestRunner({
       await waas().markDepositPollRun()
       await createAdminUser(container(), ADMIN.email, ADMIN.password)
       sim().control.addMerchant({ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey, notifyUrl: `${baseUrl()}/hooks/waas/notify` })
+    })
+
+    const refillGuard = new RefillGuard(() => dbConnection as Knex)
+    afterEach(async () => {
+      await refillGuard.release()
     })
 
     beforeEach(async () => {
@@ -184,6 +191,8 @@ storeIntegrationTestRunner({
     })
 
     it("shows the pool per coin equal to the database, refills on demand and logs the run as the admin's", async () => {
+      // the scheduled refill (every 5 minutes by the clock) stays out until the admin's own run
+      await refillGuard.hold()
       // take two addresses out of the pool so the refill has work to do
       await placeOrder()
       await placeOrder()
@@ -205,6 +214,7 @@ storeIntegrationTestRunner({
       expect(before.users.count).toBe(Number(accounts.n))
       expect(before.users.cap).toBe(50_000)
 
+      await refillGuard.release()
       const refill = await admin("POST", "/admin/waas/pool/refill", { symbols: [SYMBOL] })
       expect(refill.status).toBe(200)
       const after = z.object({ report: z.object({ coins: z.array(z.object({ symbol: z.string(), added: z.number() })) }), pool: Pool }).parse(refill.body)

@@ -4,9 +4,9 @@ import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import { WAAS_MODULE } from "../../src/modules/waas"
-import { REFILL_LOCK_KEY } from "../../src/modules/waas/pool/pool-upkeep"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { rows, SimulatedPayer, waitFor, useDepositWaas, PublicPayment, type Sql } from "../helpers/deposits"
+import { RefillGuard, refillWhenFree } from "../helpers/refill-guard"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import {
   completeCart,
@@ -58,26 +58,17 @@ storeIntegrationTestRunner({
     // The scheduled refill (every 5 minutes, every coin) would register WaaS users in the middle of a count,
     // or fill the pool under a test that needs it empty. The test holds the refill's own advisory lock, so
     // a scheduled run finds "another refill run holds the lock" and does nothing.
-    let refillGuard: Knex.Transaction | null = null
-    async function holdRefillLock(): Promise<void> {
-      refillGuard = await (dbConnection as Knex).transaction()
-      await refillGuard.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [REFILL_LOCK_KEY])
-    }
-    async function releaseRefillLock(): Promise<void> {
-      const guard = refillGuard
-      refillGuard = null
-      await guard?.rollback()
-    }
+    const refillGuard = new RefillGuard(() => dbConnection as Knex)
 
     beforeEach(async () => {
       sim().control.clearFaults()
-      await holdRefillLock()
+      await refillGuard.hold()
       // a scheduled run that slipped in between the database restore and the lock: the pool starts empty
       await (dbConnection as Knex).raw(`DELETE FROM waas_pool_address WHERE status = 'available'`)
     })
 
     afterEach(async () => {
-      await releaseRefillLock()
+      await refillGuard.release()
     })
 
     /** WaaS users the simulator has registered so far (it outlives the database restores) */
@@ -219,11 +210,10 @@ storeIntegrationTestRunner({
       for (const e of refused) expectNoAddressAnswer(e)
 
       // the refill job is the one path that registers users in bulk
-      await releaseRefillLock()
-      const refill = await waas().refillPool({ symbols: [SYMBOL] })
-      // (a scheduled run may hold the lock at this very moment: then it is the one filling the pool)
-      if (!refill.skipped) expect(refill.coins[0]).toMatchObject({ symbol: SYMBOL, after: 3, errors: [] })
-      await holdRefillLock()
+      await refillGuard.release()
+      const refill = await refillWhenFree(() => waas().refillPool({ symbols: [SYMBOL] }))
+      expect(refill.coins[0]).toMatchObject({ symbol: SYMBOL, after: 3, errors: [] })
+      await refillGuard.hold()
       expect((await waas().listPoolAddresses({ symbol: SYMBOL, status: "available" })).length).toBe(3)
 
       const usersBefore = waasUsers()
