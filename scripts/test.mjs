@@ -31,7 +31,8 @@ const TIER_ARGS = {
   modules: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
   // two spec files at a time, each with its own Medusa, database and simulator (ports and names are per file)
   http: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
-  browser: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
+  // two files at a time: the admin store (its own database, port and simulator) beside the payment page
+  browser: ["--maxWorkers=2", "--workerIdleMemoryLimit=1MB"],
   // several Medusa processes per spec file: one file at a time
   multi: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
 }

@@ -154,7 +154,10 @@ export async function startAdminStore(): Promise<AdminStore> {
 
     const server = serverUrl()
     const name = `waas_browser_${Date.now()}`
-    await onServer(server, `CREATE DATABASE "${name}"`)
+    // a copy of the run's migrated base (scripts/test-base-db.cjs), when scripts/test.mjs built one: the
+    // `medusa db:migrate` below then finds nothing to do, as a merchant's second deploy does
+    const base = process.env.WAAS_TEST_BASE_DB
+    await onServer(server, base ? `CREATE DATABASE "${name}" TEMPLATE "${base.replace(/"/g, '""')}"` : `CREATE DATABASE "${name}"`)
     undo.push(() => onServer(server, `DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`))
     const databaseUrl = server.replace(/\/postgres(\?|$)/, `/${name}$1`)
 
@@ -176,12 +179,18 @@ export async function startAdminStore(): Promise<AdminStore> {
       MEDUSA_DISABLE_TELEMETRY: "true",
     }
     delete env.WAAS_ADMIN_DISABLED
-    await runCli(["db:migrate"], env, path.join(logDir, "migrate.log"))
+    const phases: string[] = []
+    const timed = async (phase: string, run: () => Promise<void>) => {
+      const started = Date.now()
+      await run()
+      phases.push(`${phase} ${((Date.now() - started) / 1000).toFixed(1)} s`)
+    }
+    await timed(base ? "migrate (on a copy of the base)" : "migrate", () => runCli(["db:migrate"], env, path.join(logDir, "migrate.log")))
 
     const admin = { email: "admin@example.com", password: randomBytes(12).toString("base64url") }
     const approver = { email: "approver@example.com", password: randomBytes(12).toString("base64url") }
     const seedOut = path.join(logDir, "seed.json")
-    await runCli(
+    await timed("seed", () => runCli(
       ["exec", "./scripts/demo/seed.ts"],
       {
         ...env,
@@ -192,7 +201,7 @@ export async function startAdminStore(): Promise<AdminStore> {
         DEMO_APPROVER_PASSWORD: approver.password,
       },
       path.join(logDir, "seed.log"),
-    )
+    ))
     const seeded = JSON.parse(fs.readFileSync(seedOut, "utf8")) as AdminStore["seeded"]
 
     const logFile = path.join(logDir, "medusa.log")
@@ -202,7 +211,8 @@ export async function startAdminStore(): Promise<AdminStore> {
       await stopGroup(child)
       fs.closeSync(out)
     })
-    await waitForHealth(url, child, logFile)
+    await timed("start", () => waitForHealth(url, child, logFile))
+    console.log(`admin store: ${phases.join(", ")}`)
 
     const db = new Client({ connectionString: databaseUrl })
     await db.connect()
