@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { runWhenFree } from "../helpers/when-free"
 import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
@@ -150,7 +151,7 @@ storeIntegrationTestRunner({
       const due = new Decimal(view.amount_due)
       const first = due.times(0.4).toDecimalPlaces(6).toFixed()
       const firstId = payer().sendUnconfirmed(view.address, first)
-      await runDepositPoll(container(), { force: true })
+      await runWhenFree(() => runDepositPoll(container(), { force: true }))
       const detected = await storeView(store, sessionId)
       expect(detected).toMatchObject({ status: "awaiting_payment", payment_detected: true, amount_pending: first, remaining_payment_uri: null })
       for (const { label, page } of both) {
@@ -181,7 +182,7 @@ storeIntegrationTestRunner({
 
       // the rest arrives, first unconfirmed, then final: paid, with the link back to the store
       const secondId = payer().sendUnconfirmed(view.address, rest)
-      await runDepositPoll(container(), { force: true })
+      await runWhenFree(() => runDepositPoll(container(), { force: true }))
       for (const { page } of both) await waitForState(page, "detected")
       sim().control.confirmDeposit(secondId, 12)
       await payer().acknowledged(secondId)
@@ -371,7 +372,7 @@ storeIntegrationTestRunner({
       const due = new Decimal(view.amount_due)
       const first = due.times(0.25).toDecimalPlaces(6).toFixed()
       const firstId = payer().sendUnconfirmed(view.address, first)
-      await runDepositPoll(container(), { force: true })
+      await runWhenFree(() => runDepositPoll(container(), { force: true }))
       const detected = await storeView(store, sessionId)
       for (const { label, page } of both) {
         await waitFor(page, "detected")

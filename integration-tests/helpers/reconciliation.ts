@@ -73,9 +73,27 @@ export function adminClient(baseUrl: () => string, headers: () => Record<string,
   }
 }
 
+/**
+ * Waits, when the reconciliation job's next tick (every 15 minutes by the clock, src/jobs/reconcile-days.ts) is
+ * less than `marginMs` away, until that tick is past: a test that makes days due and runs the job's own function
+ * (runDueReconciliations) would otherwise share those days with the tick.
+ */
+export async function clearOfReconcileTick(marginMs = 90_000): Promise<void> {
+  const quarter = 15 * 60_000
+  const untilTick = quarter - (Date.now() % quarter)
+  if (untilTick < marginMs) await new Promise((r) => setTimeout(r, untilTick + 5_000))
+}
+
 /** reruns a day through the admin API and waits for the run to finish; returns the run with its totals and breaks */
 export async function reconcileDay(admin: AdminCall, day: string) {
-  const started = await admin("POST", `/admin/waas/reconciliation/days/${day}/rerun`)
+  // 409 while another run holds the reconciliation's lock: the job's tick (every 15 minutes by the clock) holds
+  // it for a moment even when no day is due; the admin's rerun is then started once the tick is over
+  const deadline = Date.now() + 30_000
+  let started = await admin("POST", `/admin/waas/reconciliation/days/${day}/rerun`)
+  while (started.status === 409 && Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 100))
+    started = await admin("POST", `/admin/waas/reconciliation/days/${day}/rerun`)
+  }
   if (started.status !== 202) throw new Error(`rerun of ${day}: ${started.status} ${started.text}`)
   const { run } = z.object({ run: Run }).parse(started.body)
   return finishedRun(admin, run.id)

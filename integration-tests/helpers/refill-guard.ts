@@ -25,16 +25,3 @@ export class RefillGuard {
   }
 }
 
-/**
- * A refill the test asks for itself, run once no other run holds the lock: "skipped" only says a scheduled run
- * is at work at this moment, so the test waits for it to end and then runs its own (which finds its work done).
- */
-export async function refillWhenFree<R extends { skipped?: string }>(run: () => Promise<R>, timeoutMs = 30_000): Promise<R> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const report = await run()
-    if (report.skipped === undefined) return report
-    if (Date.now() > deadline) throw new Error(`the refill was still skipped after ${timeoutMs} ms: ${report.skipped}`)
-    await new Promise((r) => setTimeout(r, 100))
-  }
-}

@@ -6,7 +6,8 @@ import { z } from "@medusajs/framework/zod"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { rows, SimulatedPayer, waitFor, useDepositWaas, PublicPayment, type Sql } from "../helpers/deposits"
-import { RefillGuard, refillWhenFree } from "../helpers/refill-guard"
+import { RefillGuard } from "../helpers/refill-guard"
+import { runWhenFree } from "../helpers/when-free"
 import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
 import {
   completeCart,
@@ -211,7 +212,7 @@ storeIntegrationTestRunner({
 
       // the refill job is the one path that registers users in bulk
       await refillGuard.release()
-      const refill = await refillWhenFree(() => waas().refillPool({ symbols: [SYMBOL] }))
+      const refill = await runWhenFree(() => waas().refillPool({ symbols: [SYMBOL] }))
       expect(refill.coins[0]).toMatchObject({ symbol: SYMBOL, after: 3, errors: [] })
       await refillGuard.hold()
       expect((await waas().listPoolAddresses({ symbol: SYMBOL, status: "available" })).length).toBe(3)

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { runWhenFree } from "../helpers/when-free"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -326,7 +327,7 @@ storeIntegrationTestRunner({
       const { orderId, sessionId, payment } = await placeOrder()
       // KYT "risk": after its confirmations the WaaS holds it in status 5, and sends no notification
       const depositId = payer().send(payment.address, payment.amount_due, SYMBOL, "risk")
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.sync.records).toBe(1)
       const reviewing = await adminByOrder(orderId)
       expect(reviewing.crypto_payment).toMatchObject({ status: "awaiting_payment", amount_received: "0", amount_pending: payment.amount_due })
@@ -393,7 +394,7 @@ storeIntegrationTestRunner({
       // the transfer is on chain before expiry (WaaS status 0), then the quote's lifetime runs out
       // (the WaaS notifies once a deposit is final: the poller is what sees it this early)
       const depositId = payer().sendUnconfirmed(payment.address, payment.amount_due)
-      await runDepositPoll(container(), { force: true })
+      await runWhenFree(() => runDepositPoll(container(), { force: true }))
       await db().raw(`UPDATE waas_crypto_payment SET expires_at = ? WHERE payment_session_id = ?`, [new Date(sim().clock.now()), session.id])
       await waas().expireStalePayments(new Date(Math.max(Date.now(), sim().clock.now()) + 1000))
       const confirming = await storefront().get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment.extend({ payment_detected: z.boolean(), message: z.string(), amount_pending: z.string() }) }))

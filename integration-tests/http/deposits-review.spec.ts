@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { runWhenFree } from "../helpers/when-free"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -272,7 +273,7 @@ storeIntegrationTestRunner({
       const goodId = payer().send(good.payment.address, good.payment.amount_due)
       sim().control.setFaults({ endpoints: { "*": { patchRecords: { ids: [badId], set: { status: 3 } } } } })
 
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.sync).toMatchObject({ records: 2, failed: 0, parked: 1, cursor_to: String(goodId) })
       expect(await cursor()).toBe(String(goodId))
       await paidAndCaptured(good.orderId)
@@ -282,7 +283,7 @@ storeIntegrationTestRunner({
 
       // the WaaS's record reads normally again: the next poll re-reads the parked deposit and credits it
       sim().control.setFaults({ endpoints: null })
-      const again = await runDepositPoll(container(), { force: true })
+      const again = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(again.recheck.failed).toBe(0)
       await paidAndCaptured(bad.orderId)
       expect((await reviewQueue()).deposits.map((d) => d.waas_deposit_id)).not.toContain(String(badId))
@@ -296,7 +297,7 @@ storeIntegrationTestRunner({
       const goodId = payer().send(good.payment.address, good.payment.amount_due)
       sim().control.setFaults({ endpoints: { "*": { patchRecords: { ids: [badId], set: { amount: "1,5" } } } } })
 
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.errors).toEqual([])
       expect(report.sync).toMatchObject({ failed: 0, parked: 1, cursor_to: String(goodId) })
       await paidAndCaptured(good.orderId)
@@ -328,7 +329,7 @@ storeIntegrationTestRunner({
 
       // the three oldest keep failing once more; the two behind them must not wait for them
       sim().control.setFaults({ endpoints: { depositList: { plaintextError: { code: "100007", times: 3 } } } })
-      const first = await runDepositPoll(container(), { force: true })
+      const first = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(first.inbox).toMatchObject({ processed: 2, failed: 3 })
       for (const o of orders.slice(3)) await paidAndCaptured(o.orderId)
 
@@ -342,12 +343,12 @@ storeIntegrationTestRunner({
       }
 
       // not due yet: the next sweep leaves them alone
-      const second = await runDepositPoll(container(), { force: true })
+      const second = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(second.inbox).toMatchObject({ processed: 0, failed: 0 })
 
       // once their backoff has elapsed (moved forward here, as other specs move quotes), they are credited
       await db().raw(`UPDATE waas_callback_inbox SET next_attempt_at = now() - interval '1 second' WHERE next_attempt_at IS NOT NULL`)
-      const third = await runDepositPoll(container(), { force: true })
+      const third = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(third.inbox).toMatchObject({ processed: 3, failed: 0 })
       for (const o of orders.slice(0, 3)) await paidAndCaptured(o.orderId)
       expect(z.object({ callbacks: z.array(AdminCallback) }).parse((await admin("GET", "/admin/waas/inbox?state=failing")).body).callbacks).toEqual([])

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { runWhenFree } from "../helpers/when-free"
 import type { Event, IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -144,7 +145,7 @@ storeIntegrationTestRunner({
       expect(before).toMatchObject({ status: "credited", last_source: "callback" })
       const announced = events.filter((e) => e.waas_deposit_id === String(depositId)).length
 
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.sync).toMatchObject({ records: 1, skipped: 1, failed: 0, parked: 0, cursor_to: String(depositId), caught_up: true })
       expect(report.errors).toEqual([])
       // no write at all: the row is as the callback left it
@@ -163,7 +164,7 @@ storeIntegrationTestRunner({
       await inboxSettled(db())
       // as on an install whose cursor does not exist yet: the first poll creates it after the ledger's highest deposit
       await db().raw(`DELETE FROM waas_sync_cursor WHERE name = 'deposits'`)
-      const first = await runDepositPoll(container(), { force: true })
+      const first = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(first.sync).toMatchObject({ records: 0, cursor_from: String(seen), cursor_to: String(seen) })
       expect((await paymentOf(a.sessionId)).status).toBe("awaiting_payment")
 

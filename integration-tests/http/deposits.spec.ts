@@ -1,5 +1,6 @@
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { runWhenFree } from "../helpers/when-free"
 import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -305,7 +306,7 @@ storeIntegrationTestRunner({
       await waitFor("the first send to be dropped", () => payer().deliveries(depositId).some((d) => d.dropped))
       expect((await ledgerSnapshot(db())).inbox).toBe("0")
 
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report).toMatchObject({ sync: { records: 1, failed: 0, caught_up: true }, medusa: { failed: 0 } })
       expect(report.sync.cursor_to).toBe(String(depositId))
       const paid = await cryptoPayment(sessionId)
@@ -325,7 +326,7 @@ storeIntegrationTestRunner({
       expect(medusaPayment.captures).toHaveLength(1)
 
       // a second run finds nothing new: the cursor moved past the page it applied
-      const second = await runDepositPoll(container(), { force: true })
+      const second = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(second.sync).toMatchObject({ records: 0, cursor_from: String(depositId), cursor_to: String(depositId) })
     })
 
@@ -357,7 +358,7 @@ storeIntegrationTestRunner({
       expect(await ledgerSnapshot(db())).toMatchObject({ credits: "0" })
 
       // the next poller run processes the inbox's pending rows (its sweep, before any sync)
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.inbox).toEqual({ processed: 3, failed: 0 })
       await inboxSettled(db())
       for (const [i, { sessionId, payment }] of orders.entries()) {
@@ -372,14 +373,14 @@ storeIntegrationTestRunner({
       const { sessionId, payment } = await placeOrder()
       sim().control.setFaults({ notify: { drop: {} } })
       const depositId = payer().sendUnconfirmed(payment.address, payment.amount_due)
-      const first = await runDepositPoll(container(), { force: true })
+      const first = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(first.sync).toMatchObject({ records: 1, cursor_to: String(depositId) })
       expect(await cryptoPayment(sessionId)).toMatchObject({ status: "awaiting_payment", amount_pending: payment.amount_due })
 
       // confirmed at the WaaS; its notification is lost, and syncDepositList never returns it again
       sim().control.confirmDeposit(depositId, simDeposit(depositId).requiredConfirmations)
       await waitFor("the lost notification", () => payer().deliveries(depositId).some((d) => d.dropped))
-      const second = await runDepositPoll(container(), { force: true })
+      const second = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(second).toMatchObject({ sync: { records: 0 }, recheck: { checked: 1, failed: 0 }, errors: [] })
       expect(await cryptoPayment(sessionId)).toMatchObject({ status: "paid", amount_pending: "0", amount_received: payment.amount_due })
       expect(await creditsOf(depositId)).toHaveLength(1)
@@ -405,7 +406,7 @@ storeIntegrationTestRunner({
       expect(await creditsOf(depositId)).toEqual([])
 
       sim().control.clearFaults()
-      const report = await runDepositPoll(container(), { force: true })
+      const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.inbox).toEqual({ processed: 1, failed: 0 })
       expect((await paidAndCaptured(sessionId)).amount_received).toBe(payment.amount_due)
       expect(await creditsOf(depositId)).toHaveLength(1)

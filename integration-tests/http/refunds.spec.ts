@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { runWhenFree } from "../helpers/when-free"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
@@ -341,7 +342,7 @@ storeIntegrationTestRunner({
       const dropped = await waitFor("the first withdraw callback, dropped", () =>
         sim().control.deliveries().find((d) => d.side === "withdraw" && d.recordId === lostWaasId && d.dropped),
       )
-      const report = await runWithdrawalPoll(container(), { force: true })
+      const report = await runWhenFree(() => runWithdrawalPoll(container(), { force: true }))
       expect(report.errors).toEqual([])
       expect((await withdrawal(lost.id)).withdrawal).toMatchObject({ status: "completed", medusa_refunded_at: expect.any(String) })
       expect((await medusaRefunds(sessionId)).refunds).toHaveLength(1)
@@ -362,7 +363,7 @@ storeIntegrationTestRunner({
       await refundRecorded(repeated.id)
       await withdrawInboxSettled(db())
       // and a poll on top changes nothing
-      await runWithdrawalPoll(container(), { force: true })
+      await runWhenFree(() => runWithdrawalPoll(container(), { force: true }))
       const { refunds } = await medusaRefunds(sessionId)
       expect(refunds.map((x) => Number(x.amount)).sort()).toEqual([8, 9])
       const [inbox] = await rows<{ received_count: number }>(db(), `SELECT received_count FROM waas_callback_inbox WHERE side = 'withdraw' AND waas_id = ?`, [
