@@ -11,6 +11,10 @@ import { DEPOSIT_TABLE, type DepositFactsRow } from "./ledger-sql"
  * facts may end differently (a rule fixed since, an option changed). The statuses the poller re-reads every run
  * anyway (pending, compliance_review, held, orphaned: DEPOSIT_STATUSES_REREAD) lose nothing by it, and a settled
  * payment Medusa has not captured yet is re-driven by the poll's Medusa phase, not by a repeat application.
+ *
+ * The amounts compare as text, and that is an exact decimal comparison: the ledger's amount and the page's are
+ * both the canonical form (formatDecimal of the parsed WaaS text, pulled-deposit.ts), so equal values are equal
+ * strings. A parked record, the one place the WaaS's raw text is kept, is never passed over (above).
  */
 export async function listAppliedUnchanged(db: Knex, page: readonly DepositFactsRow[]): Promise<Set<string>> {
   if (page.length === 0) return new Set()
