@@ -118,35 +118,45 @@ export function useDepositStore(
   const eventsFor = (depositId: number): string[] =>
     events.filter((e) => e.data.waas_deposit_id === String(depositId)).map((e) => e.name)
 
-  /** an /admin route called with the admin's token (or the headers given); the body parsed when there is one */
-  async function admin(method: "GET" | "POST", path: string, body?: unknown, headers = adminHeaders()) {
-    const response = await fetch(new URL(path, baseUrl()), {
-      method,
-      headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await response.text()
-    return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null }
-  }
+  /** an /admin route called with the admin's token (or the headers given) */
+  const admin = (method: "GET" | "POST", path: string, body?: unknown, headers = adminHeaders()) =>
+    adminRequest(baseUrl(), headers, method, path, body)
 
-  /** a storefront checkout in the spec's coin: an order awaiting its crypto payment */
-  async function checkout() {
-    const store = storefront()
-    const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded().regionId, variantId: seeded().variantId })
-    const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-    const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-    if (!session) throw new Error("no WaaS payment session")
-    const completed = await completeCart(store, cart.id)
-    const order = completed.data.order
-    return { order, orderId: order.id, paymentCollectionId: paymentCollection.id, sessionId: session.id, total: cart.total }
-  }
+  const checkout = () => checkoutInCrypto(storefront(), seeded())
 
   /** checkout(), then what the store's payment route shows the shopper: the address and what is owed */
   async function placeOrder() {
-    const placed = await checkout()
-    const view = await storefront().get(`/store/waas/payments/${placed.sessionId}`, z.object({ payment: PublicPayment }))
-    return { ...placed, payment: view.data.payment }
+    const store = storefront()
+    const placed = await checkoutInCrypto(store, seeded())
+    return { ...placed, payment: await paymentView(store, placed.sessionId) }
   }
 
   return { db, container, waas, baseUrl, seeded, adminHeaders, storefront, payer, events, eventsFor, admin, checkout, placeOrder }
+}
+
+/** an /admin route called with the given headers (an admin's token, or none); the body parsed when there is one */
+export async function adminRequest(baseUrl: string, headers: Record<string, string>, method: "GET" | "POST", path: string, body?: unknown) {
+  const response = await fetch(new URL(path, baseUrl), {
+    method,
+    headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await response.text()
+  return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null }
+}
+
+/** a storefront checkout in the specs' coin: an order awaiting its crypto payment */
+export async function checkoutInCrypto(store: Storefront, seeded: SeededStore) {
+  const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
+  const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
+  const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
+  if (!session) throw new Error("no WaaS payment session")
+  const completed = await completeCart(store, cart.id)
+  const order = completed.data.order
+  return { order, orderId: order.id, paymentCollectionId: paymentCollection.id, sessionId: session.id, total: cart.total }
+}
+
+/** what the store's payment route shows the shopper */
+export async function paymentView(store: Storefront, sessionId: string) {
+  return (await store.get(`/store/waas/payments/${sessionId}`, z.object({ payment: PublicPayment }))).data.payment
 }
