@@ -2,6 +2,7 @@ import type { Event, IEventBusModuleService, MedusaContainer } from "@medusajs/f
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import type { MedusaSuiteOptions } from "@medusajs/test-utils"
+import type { WaasSimulator } from "../../simulator"
 import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { adminLogin, createAdminUser, inboxSettled, PublicPayment, SimulatedPayer, type Sql, type useDepositWaas } from "./deposits"
@@ -104,13 +105,7 @@ export function useDepositStore(
 
   if (isolateDeposits) {
     afterEach(async () => {
-      // nothing of this test may reach the next one's database: answer every notification still open
-      sim().control.clearFaults()
-      await sim().control.flushNotifications("fifo")
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
+      await answerOpenNotifications(sim(), db())
     })
   }
 
@@ -132,6 +127,19 @@ export function useDepositStore(
   }
 
   return { db, container, waas, baseUrl, seeded, adminHeaders, storefront, payer, events, eventsFor, admin, checkout, placeOrder }
+}
+
+/**
+ * After a test, so that nothing of it reaches the next one's database: the simulator's faults cleared, the
+ * notifications the reorder fault held flushed, every notification still open redelivered, the deposit inbox settled.
+ */
+export async function answerOpenNotifications(sim: WaasSimulator, db: Sql): Promise<void> {
+  sim.control.clearFaults()
+  await sim.control.flushNotifications("fifo")
+  for (const n of sim.control.notifications()) {
+    if (!n.acknowledged && !n.givenUp) await sim.control.redeliver(n.id)
+  }
+  await inboxSettled(db)
 }
 
 /** an /admin route called with the given headers (an admin's token, or none); the body parsed when there is one */

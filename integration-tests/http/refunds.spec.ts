@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
-import { adminRequest, checkoutInCrypto, paymentView } from "../helpers/deposit-store"
+import { adminRequest, answerOpenNotifications, checkoutInCrypto, paymentView } from "../helpers/deposit-store"
 import { runWhenFree } from "../helpers/when-free"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -13,7 +13,7 @@ import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { WithdrawalEvents } from "../../src/modules/waas/withdrawals/withdrawal-events"
 import { runWithdrawalPoll } from "../../src/workflows/withdrawals/runners/run-withdrawal-poll"
-import { adminLogin, createAdminUser, inboxSettled, postNotification, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
+import { adminLogin, createAdminUser, postNotification, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
 import { TREASURY_FUNDS, useRefundWaas, withdrawInboxSettled } from "../helpers/refunds"
 import { seedStore, type SeededStore } from "../helpers/seed-store"
 import { Storefront } from "../helpers/storefront"
@@ -101,12 +101,7 @@ storeIntegrationTestRunner({
     })
 
     afterEach(async () => {
-      sim().control.clearFaults()
-      await sim().control.flushNotifications("fifo")
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
+      await answerOpenNotifications(sim(), db())
       await withdrawInboxSettled(db())
     })
 
