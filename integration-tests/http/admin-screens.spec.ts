@@ -1,28 +1,13 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { useDepositStore } from "../helpers/deposit-store"
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import type { MedusaContainer } from "@medusajs/framework/types"
 import { z } from "@medusajs/framework/zod"
 import { DEFAULT_COINS } from "../../simulator/coins"
-import { WAAS_MODULE } from "../../src/modules/waas"
-import type WaasModuleService from "../../src/modules/waas/service"
-import {
-  adminLogin,
-  createAdminUser,
-  inboxSettled,
-  postNotification,
-  PublicPayment,
-  rows,
-  SimulatedPayer,
-  type Sql,
-  useDepositWaas,
-  waitFor,
-} from "../helpers/deposits"
+import { inboxSettled, postNotification, rows, SimulatedPayer, useDepositWaas, waitFor } from "../helpers/deposits"
 import { RefillGuard } from "../helpers/refill-guard"
 import { runWhenFree } from "../helpers/when-free"
-import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
 
 jest.setTimeout(180_000)
 
@@ -35,7 +20,8 @@ const REPO_ROOT = join(__dirname, "..", "..")
 const SYMBOL = "USDTERC20"
 const ADMIN = { email: "screens@example.com", password: randomBytes(12).toString("base64url") }
 
-const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 4 })
+const depositWaas = useDepositWaas({ usdtPool: 4 })
+const { merchant, sim } = depositWaas
 
 const ListRow = z.object({
   id: z.string(),
@@ -84,53 +70,14 @@ const Health = z.object({
 
 storeIntegrationTestRunner({
   cwd: REPO_ROOT,
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    let seeded: SeededStore
-    let headers: Record<string, string>
-    const db = (): Sql => dbConnection as Sql
-    const container = (): MedusaContainer => getContainer()
-    const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
-    const baseUrl = (): string => String(api.defaults.baseURL)
-    const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
+  testSuite: (suite) => {
+    // the sync cursor and the simulator's notifications are left as they are between tests (isolateDeposits)
+    const { db, baseUrl, admin, placeOrder } = useDepositStore(suite, depositWaas, { admin: ADMIN, isolateDeposits: false })
 
-    beforeAll(async () => {
-      seeded = await seedStore(container())
-      await waas().refillPool()
-      await waas().markDepositPollRun()
-      await createAdminUser(container(), ADMIN.email, ADMIN.password)
-      sim().control.addMerchant({ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey, notifyUrl: `${baseUrl()}/hooks/waas/notify` })
-    })
-
-    const refillGuard = new RefillGuard(() => dbConnection as Knex)
+    const refillGuard = new RefillGuard(() => suite.dbConnection as Knex)
     afterEach(async () => {
       await refillGuard.release()
     })
-
-    beforeEach(async () => {
-      sim().control.clearFaults()
-      headers ??= await adminLogin(baseUrl(), ADMIN.email, ADMIN.password)
-    })
-
-    async function admin(method: "GET" | "POST", path: string, body?: unknown) {
-      const response = await fetch(new URL(path, baseUrl()), {
-        method,
-        headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      const text = await response.text()
-      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null }
-    }
-
-    async function placeOrder() {
-      const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
-      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-      if (!session) throw new Error("no WaaS payment session")
-      const completed = await completeCart(store, cart.id)
-      const view = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment }))
-      return { order: completed.data.order, sessionId: session.id, payment: view.data.payment }
-    }
 
     it("lists payments newest first with their order number and exact figures; filters by status, coin and dates; searches order number, address and txid", async () => {
       const first = await placeOrder()

@@ -1,29 +1,17 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { useDepositStore } from "../helpers/deposit-store"
 import { runWhenFree } from "../helpers/when-free"
-import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
+import type { IPaymentModuleService } from "@medusajs/framework/types"
 import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
-import { WAAS_MODULE } from "../../src/modules/waas"
 import { DepositEvents } from "../../src/modules/waas/deposits/outcome"
-import type WaasModuleService from "../../src/modules/waas/service"
 import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
-import {
-  adminLogin,
-  createAdminUser,
-  inboxSettled,
-  ledgerSnapshot,
-  rows,
-  SimulatedPayer,
-  waitFor,
-  type Sql,
-  useDepositWaas,
-  PublicPayment,
-} from "../helpers/deposits"
-import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, StoreApiError, Storefront } from "../helpers/storefront"
+import { inboxSettled, ledgerSnapshot, rows, waitFor, useDepositWaas, PublicPayment } from "../helpers/deposits"
+import { WAAS_PROVIDER_ID } from "../helpers/seed-store"
+import { completeCart, prepareCart, startCryptoPaymentSession, StoreApiError } from "../helpers/storefront"
 
 jest.setTimeout(180_000)
 
@@ -38,7 +26,8 @@ const REPO_ROOT = join(__dirname, "..", "..")
 const SYMBOL = "USDTERC20"
 const ADMIN = { email: "treasurer@example.com", password: randomBytes(12).toString("base64url") }
 
-const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 6 })
+const depositWaas = useDepositWaas({ usdtPool: 6 })
+const { sim } = depositWaas
 
 const AdminDeposit = z.object({
   id: z.string(),
@@ -70,75 +59,11 @@ const AdminPayment = z.object({
 
 storeIntegrationTestRunner({
   cwd: REPO_ROOT,
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    let seeded: SeededStore
-    let adminHeaders: Record<string, string>
-    /** the plugin's deposit events, as subscribers receive them */
-    const events: Array<{ name: string; data: Record<string, unknown> }> = []
-    const eventsFor = (depositId: number) =>
-      events.filter((e) => e.data.waas_deposit_id === String(depositId)).map((e) => e.name)
-    const db = (): Sql => dbConnection as Sql
-    const container = (): MedusaContainer => getContainer()
-    const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
-    const baseUrl = (): string => String(api.defaults.baseURL)
-    const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
-    const payer = () => new SimulatedPayer(sim())
-
-    beforeAll(async () => {
-      seeded = await seedStore(container())
-      await waas().refillPool()
-      await waas().markDepositPollRun()
-      await createAdminUser(container(), ADMIN.email, ADMIN.password)
-      const eventBus = container().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-      for (const name of Object.values(DepositEvents)) {
-        eventBus.subscribe(name, async (event: Event) => {
-          // our events carry flat objects of ids (see DepositEvents)
-          events.push({ name: event.name, data: event.data as Record<string, unknown> })
-        }, { subscriberId: `deposits-outcomes-spec-${name}` })
-      }
-      sim().control.addMerchant({
-        appId: merchant.appId,
-        merchantPublicKey: merchantKeys.publicKey,
-        notifyUrl: `${baseUrl()}/hooks/waas/notify`,
-      })
+  testSuite: (suite) => {
+    const { db, container, waas, seeded, storefront, payer, events, eventsFor, admin, placeOrder } = useDepositStore(suite, depositWaas, {
+      admin: ADMIN,
+      events: { names: Object.values(DepositEvents), subscriberPrefix: "deposits-outcomes-spec-" },
     })
-
-    beforeEach(async () => {
-      sim().control.clearFaults()
-      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
-      await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
-      // the JWT outlives the database restore: the user it names is in the restored template
-      adminHeaders ??= await adminLogin(baseUrl(), ADMIN.email, ADMIN.password)
-    })
-
-    afterEach(async () => {
-      sim().control.clearFaults()
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
-    })
-
-    async function admin(method: "GET" | "POST", path: string, body?: unknown, headers = adminHeaders) {
-      const response = await fetch(new URL(path, baseUrl()), {
-        method,
-        headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      const text = await response.text()
-      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null }
-    }
-
-    async function placeOrder() {
-      const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
-      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-      if (!session) throw new Error("no WaaS payment session")
-      const completed = await completeCart(store, cart.id)
-      const view = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment }))
-      return { orderId: completed.data.order.id, sessionId: session.id, payment: view.data.payment }
-    }
 
     async function storeView(sessionId: string) {
       return (await storefront().get(`/store/waas/payments/${sessionId}`, z.object({ payment: PublicPayment }))).data.payment
@@ -385,7 +310,7 @@ storeIntegrationTestRunner({
 
     it("a transfer still confirming at expiry: the payment waits for it, a new session is refused, and it pays on time", async () => {
       const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
+      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded().regionId, variantId: seeded().variantId })
       const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
       const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
       if (!session) throw new Error("no WaaS payment session")

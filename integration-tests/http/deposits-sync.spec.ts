@@ -1,27 +1,12 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { useDepositStore } from "../helpers/deposit-store"
 import { runWhenFree } from "../helpers/when-free"
-import type { Event, IEventBusModuleService, MedusaContainer } from "@medusajs/framework/types"
-import { Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
-import { WAAS_MODULE } from "../../src/modules/waas"
 import { DepositEvents } from "../../src/modules/waas/deposits/outcome"
-import type WaasModuleService from "../../src/modules/waas/service"
 import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
-import {
-  adminLogin,
-  createAdminUser,
-  inboxSettled,
-  rows,
-  SimulatedPayer,
-  waitFor,
-  type Sql,
-  useDepositWaas,
-  PublicPayment,
-} from "../helpers/deposits"
-import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
+import { inboxSettled, rows, waitFor, useDepositWaas } from "../helpers/deposits"
 
 jest.setTimeout(180_000)
 
@@ -31,10 +16,10 @@ jest.setTimeout(180_000)
  * it is applied only on an admin's request (POST /admin/waas/deposits/backfill), through the same deposit path.
  */
 const REPO_ROOT = join(__dirname, "..", "..")
-const SYMBOL = "USDTERC20"
 const ADMIN = { email: "backfill@example.com", password: randomBytes(12).toString("base64url") }
 
-const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 6 })
+const depositWaas = useDepositWaas({ usdtPool: 6 })
+const { sim } = depositWaas
 
 const Backfill = z.object({
   backfill: z.object({
@@ -52,56 +37,11 @@ const Backfill = z.object({
 
 storeIntegrationTestRunner({
   cwd: REPO_ROOT,
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    let seeded: SeededStore
-    let adminHeaders: Record<string, string>
-    const events: Array<{ name: string; waas_deposit_id: unknown }> = []
-    const db = (): Sql => dbConnection as Sql
-    const container = (): MedusaContainer => getContainer()
-    const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
-    const baseUrl = (): string => String(api.defaults.baseURL)
-    const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
-    const payer = () => new SimulatedPayer(sim())
-
-    beforeAll(async () => {
-      seeded = await seedStore(container())
-      await waas().refillPool()
-      await waas().markDepositPollRun()
-      await createAdminUser(container(), ADMIN.email, ADMIN.password)
-      const eventBus = container().resolve<IEventBusModuleService>(Modules.EVENT_BUS)
-      for (const name of Object.values(DepositEvents)) {
-        eventBus.subscribe(name, async (event: Event) => {
-          events.push({ name: event.name, waas_deposit_id: (event.data as Record<string, unknown>).waas_deposit_id })
-        }, { subscriberId: `deposits-sync-spec-${name}` })
-      }
-      sim().control.addMerchant({ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey, notifyUrl: `${baseUrl()}/hooks/waas/notify` })
+  testSuite: (suite) => {
+    const { db, container, waas, baseUrl, payer, adminHeaders, eventsFor, placeOrder } = useDepositStore(suite, depositWaas, {
+      admin: ADMIN,
+      events: { names: Object.values(DepositEvents), subscriberPrefix: "deposits-sync-spec-" },
     })
-
-    beforeEach(async () => {
-      sim().control.clearFaults()
-      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
-      await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
-      adminHeaders ??= await adminLogin(baseUrl(), ADMIN.email, ADMIN.password)
-    })
-
-    afterEach(async () => {
-      sim().control.clearFaults()
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
-    })
-
-    async function placeOrder() {
-      const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
-      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-      if (!session) throw new Error("no WaaS payment session")
-      await completeCart(store, cart.id)
-      const view = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment }))
-      return { sessionId: session.id, payment: view.data.payment }
-    }
 
     async function paymentOf(sessionId: string) {
       const p = await waas().retrievePaymentBySession(sessionId)
@@ -116,7 +56,7 @@ storeIntegrationTestRunner({
         [String(waasId)],
       ))[0]
 
-    async function backfill(body: unknown, headers = adminHeaders) {
+    async function backfill(body: unknown, headers = adminHeaders()) {
       const response = await fetch(new URL("/admin/waas/deposits/backfill", baseUrl()), {
         method: "POST",
         headers: { ...headers, "content-type": "application/json" },
@@ -143,14 +83,14 @@ storeIntegrationTestRunner({
       await waitFor("the Medusa capture", async () => (await paymentOf(sessionId)).medusa_captured_at)
       const before = await depositRow(depositId)
       expect(before).toMatchObject({ status: "credited", last_source: "callback" })
-      const announced = events.filter((e) => e.waas_deposit_id === String(depositId)).length
+      const announced = eventsFor(depositId).length
 
       const report = await runWhenFree(() => runDepositPoll(container(), { force: true }))
       expect(report.sync).toMatchObject({ records: 1, skipped: 1, failed: 0, parked: 0, cursor_to: String(depositId), caught_up: true })
       expect(report.errors).toEqual([])
       // no write at all: the row is as the callback left it
       expect(await depositRow(depositId)).toEqual(before)
-      expect(events.filter((e) => e.waas_deposit_id === String(depositId))).toHaveLength(announced)
+      expect(eventsFor(depositId)).toHaveLength(announced)
       const [credits] = await rows<{ n: string }>(db(), `SELECT count(*) AS n FROM waas_deposit_credit WHERE waas_deposit_id = ?`, [String(depositId)])
       expect(credits.n).toBe("1")
     })

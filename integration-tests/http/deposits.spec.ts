@@ -1,15 +1,14 @@
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { useDepositStore } from "../helpers/deposit-store"
 import { runWhenFree } from "../helpers/when-free"
-import type { IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
+import type { IPaymentModuleService, Logger } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { z } from "@medusajs/framework/zod"
 import Decimal from "decimal.js"
 import type { SimDeposit } from "../../simulator"
 import { depositNotification } from "../../simulator/records"
 import { decryptEnvelope, generateWaasKeyPair, sealNotification } from "../../src/protocol"
-import { WAAS_MODULE } from "../../src/modules/waas"
-import type WaasModuleService from "../../src/modules/waas/service"
 import { processingQueueOf } from "../../src/workflows/callbacks/processing-queue"
 import { runDepositPoll } from "../../src/workflows/deposits/runners/run-deposit-poll"
 import {
@@ -17,7 +16,6 @@ import {
   ledgerSnapshot,
   postNotification,
   rows,
-  SimulatedPayer,
   sumOf,
   waitFor,
   type Sql,
@@ -25,8 +23,7 @@ import {
   PublicPayment,
 } from "../helpers/deposits"
 import { takeDatabaseDown } from "../helpers/database-outage"
-import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
+import { WAAS_PROVIDER_ID } from "../helpers/seed-store"
 
 jest.setTimeout(180_000)
 
@@ -40,59 +37,13 @@ jest.setTimeout(180_000)
 const REPO_ROOT = join(__dirname, "..", "..")
 const SYMBOL = "USDTERC20"
 
-const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 104 })
+const depositWaas = useDepositWaas({ usdtPool: 104 })
+const { merchant, sim } = depositWaas
 
 storeIntegrationTestRunner({
   cwd: REPO_ROOT,
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    let seeded: SeededStore
-    const db = (): Sql => dbConnection as Sql
-    const container = (): MedusaContainer => getContainer()
-    const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
-    const baseUrl = (): string => String(api.defaults.baseURL)
-    const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
-    const payer = () => new SimulatedPayer(sim())
-
-    beforeAll(async () => {
-      seeded = await seedStore(container())
-      await waas().refillPool()
-      // the scheduled poller's interval starts now (a day in these options): only the tests poll
-      await waas().markDepositPollRun()
-      sim().control.addMerchant({
-        appId: merchant.appId,
-        merchantPublicKey: merchantKeys.publicKey,
-        notifyUrl: `${baseUrl()}/hooks/waas/notify`,
-      })
-    })
-
-    beforeEach(async () => {
-      sim().control.clearFaults()
-      // the restored database has never seen the simulator's earlier deposits (made by earlier tests)
-      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
-      await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
-    })
-
-    afterEach(async () => {
-      // nothing of this test may reach the next one's database: answer every notification still open
-      sim().control.clearFaults()
-      await sim().control.flushNotifications("fifo")
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
-    })
-
-    /** a storefront checkout: an order awaiting its crypto payment */
-    async function placeOrder() {
-      const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
-      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-      if (!session) throw new Error("no WaaS payment session")
-      const completed = await completeCart(store, cart.id)
-      const view = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment }))
-      return { orderId: completed.data.order.id, sessionId: session.id, payment: view.data.payment, total: cart.total }
-    }
+  testSuite: (suite) => {
+    const { db, container, waas, baseUrl, storefront, payer, placeOrder } = useDepositStore(suite, depositWaas)
 
     async function cryptoPayment(sessionId: string) {
       const p = await waas().retrievePaymentBySession(sessionId)
@@ -502,7 +453,7 @@ storeIntegrationTestRunner({
       const { sessionId, payment } = await placeOrder()
       const logger = container().resolve<Logger>(ContainerRegistrationKeys.LOGGER)
       const logged = jest.spyOn(logger, "error")
-      const bringBack = await takeDatabaseDown(dbConnection)
+      const bringBack = await takeDatabaseDown(suite.dbConnection)
       let depositId: number
       try {
         depositId = payer().send(payment.address, payment.amount_due)
@@ -534,7 +485,7 @@ storeIntegrationTestRunner({
 
     it("a table locked by someone else: the route gives up after its lock timeout with FAILURE, and the retry credits", async () => {
       const { sessionId, payment } = await placeOrder()
-      const knex = dbConnection as { transaction<T>(fn: (trx: Sql) => Promise<T>): Promise<T> }
+      const knex = suite.dbConnection as { transaction<T>(fn: (trx: Sql) => Promise<T>): Promise<T> }
       let depositId = 0
       await knex.transaction(async (trx) => {
         await trx.raw(`LOCK TABLE waas_callback_inbox IN ACCESS EXCLUSIVE MODE`)

@@ -1,14 +1,12 @@
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
-import type { MedusaContainer } from "@medusajs/framework/types"
+import { useDepositStore } from "../helpers/deposit-store"
 import { z } from "@medusajs/framework/zod"
-import { WAAS_MODULE } from "../../src/modules/waas"
-import type WaasModuleService from "../../src/modules/waas/service"
-import { inboxSettled, PublicPayment, rows, SimulatedPayer, type Sql, useDepositWaas, waitFor } from "../helpers/deposits"
+import { PublicPayment, rows, useDepositWaas, waitFor } from "../helpers/deposits"
 import { FIXED_USD_RATES } from "../helpers/plugin-options"
 import { startRateServer, type RateServer } from "../helpers/rate-server"
-import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
+import { WAAS_PROVIDER_ID } from "../helpers/seed-store"
+import { prepareCart, startCryptoPaymentSession } from "../helpers/storefront"
 
 jest.setTimeout(180_000)
 
@@ -22,7 +20,7 @@ jest.setTimeout(180_000)
 const REPO_ROOT = join(__dirname, "..", "..")
 const SYMBOL = "USDTERC20"
 
-const { merchantKeys, merchant, sim } = useDepositWaas({ usdtPool: 6 })
+const depositWaas = useDepositWaas({ usdtPool: 6 })
 
 let rateServer: RateServer | undefined
 const rates = (): RateServer => {
@@ -45,53 +43,12 @@ afterAll(async () => {
 
 storeIntegrationTestRunner({
   cwd: REPO_ROOT,
-  testSuite: ({ api, getContainer, dbConnection }) => {
-    let seeded: SeededStore
-    const db = (): Sql => dbConnection as Sql
-    const container = (): MedusaContainer => getContainer()
-    const waas = (): WaasModuleService => container().resolve<WaasModuleService>(WAAS_MODULE)
-    const baseUrl = (): string => String(api.defaults.baseURL)
-    const storefront = () => new Storefront({ baseUrl: baseUrl(), publishableKey: seeded.publishableKey })
-    const payer = () => new SimulatedPayer(sim())
-
-    beforeAll(async () => {
-      seeded = await seedStore(container())
-      await waas().refillPool()
-      // the scheduled poller's interval starts now (a day in these options): it stays out of the tests
-      await waas().markDepositPollRun()
-      sim().control.addMerchant({
-        appId: merchant.appId,
-        merchantPublicKey: merchantKeys.publicKey,
-        notifyUrl: `${baseUrl()}/hooks/waas/notify`,
-      })
-    })
-
-    beforeEach(async () => {
-      // the restored database has never seen the simulator's earlier deposits (made by earlier tests)
-      const newest = Math.max(0, ...sim().control.getState().deposits.map((d) => d.id))
-      await db().raw(`UPDATE waas_sync_cursor SET max_id = ? WHERE name = 'deposits'`, [String(newest)])
-    })
-
-    afterEach(async () => {
+  testSuite: (suite) => {
+    // registered before the store's afterEach (which settles the notifications), so a quote still held is let go first
+    afterEach(() => {
       rates().release()
-      // nothing of this test may reach the next one's database: answer every notification still open
-      await sim().control.flushNotifications("fifo")
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
     })
-
-    /** a storefront checkout: an order awaiting its crypto payment */
-    async function placeOrder() {
-      const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
-      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-      if (!session) throw new Error("no WaaS payment session")
-      const completed = await completeCart(store, cart.id)
-      return { orderId: completed.data.order.id, paymentCollectionId: paymentCollection.id, sessionId: session.id }
-    }
+    const { db, waas, seeded, storefront, payer, checkout } = useDepositStore(suite, depositWaas)
 
     async function view(sessionId: string) {
       const answer = await storefront().get(`/store/waas/payments/${sessionId}`, z.object({ payment: PublicPayment }))
@@ -125,13 +82,13 @@ storeIntegrationTestRunner({
     }
 
     it("a payment-session request whose data names another shopper's session leaves that payment alone; its shopper still pays", async () => {
-      const victim = await placeOrder()
+      const victim = await checkout()
       const before = await view(victim.sessionId)
       expect(before.status).toBe("awaiting_payment")
 
       // the attacker, on a cart of their own, writes the victim's session id into the session data
       const store = storefront()
-      const { paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
+      const { paymentCollection } = await prepareCart(store, { regionId: seeded().regionId, variantId: seeded().variantId })
       const path = `/store/payment-collections/${paymentCollection.id}/payment-sessions`
       const forged = { provider_id: WAAS_PROVIDER_ID, data: { session_id: victim.sessionId, symbol: SYMBOL } }
       const send = () =>
@@ -179,7 +136,7 @@ storeIntegrationTestRunner({
     })
 
     it("a quote that expired after the order was placed: a new payment session on the order's collection quotes afresh, and pays the order", async () => {
-      const placed = await placeOrder()
+      const placed = await checkout()
       // the quote runs out (by the store's clock) before anything arrives
       const expiredAt = new Date(Date.now() - 60_000)
       await db().raw(`UPDATE waas_crypto_payment SET expires_at = ? WHERE payment_session_id = ?`, [expiredAt, placed.sessionId])

@@ -1,6 +1,7 @@
 import { randomBytes } from "node:crypto"
 import { join } from "node:path"
 import { storeIntegrationTestRunner } from "../helpers/store-runner"
+import { adminRequest, answerOpenNotifications, checkoutInCrypto, paymentView } from "../helpers/deposit-store"
 import { runWhenFree } from "../helpers/when-free"
 import type { Event, IEventBusModuleService, IPaymentModuleService, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
@@ -12,10 +13,10 @@ import { WAAS_MODULE } from "../../src/modules/waas"
 import type WaasModuleService from "../../src/modules/waas/service"
 import { WithdrawalEvents } from "../../src/modules/waas/withdrawals/withdrawal-events"
 import { runWithdrawalPoll } from "../../src/workflows/withdrawals/runners/run-withdrawal-poll"
-import { adminLogin, createAdminUser, inboxSettled, postNotification, PublicPayment, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
+import { adminLogin, createAdminUser, postNotification, rows, SimulatedPayer, waitFor, type Sql } from "../helpers/deposits"
 import { TREASURY_FUNDS, useRefundWaas, withdrawInboxSettled } from "../helpers/refunds"
-import { seedStore, WAAS_PROVIDER_ID, type SeededStore } from "../helpers/seed-store"
-import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from "../helpers/storefront"
+import { seedStore, type SeededStore } from "../helpers/seed-store"
+import { Storefront } from "../helpers/storefront"
 
 jest.setTimeout(180_000)
 
@@ -100,40 +101,24 @@ storeIntegrationTestRunner({
     })
 
     afterEach(async () => {
-      sim().control.clearFaults()
-      await sim().control.flushNotifications("fifo")
-      for (const n of sim().control.notifications()) {
-        if (!n.acknowledged && !n.givenUp) await sim().control.redeliver(n.id)
-      }
-      await inboxSettled(db())
+      await answerOpenNotifications(sim(), db())
       await withdrawInboxSettled(db())
     })
 
-    async function admin(method: "GET" | "POST", path: string, body: unknown, headers: Record<string, string>) {
-      const response = await fetch(new URL(path, baseUrl()), {
-        method,
-        headers: { ...headers, ...(body === undefined ? {} : { "content-type": "application/json" }) },
-        body: body === undefined ? undefined : JSON.stringify(body),
-      })
-      const text = await response.text()
-      return { status: response.status, body: text ? (JSON.parse(text) as Record<string, unknown>) : null }
-    }
+    const admin = (method: "GET" | "POST", path: string, body: unknown, headers: Record<string, string>) =>
+      adminRequest(baseUrl(), headers, method, path, body)
 
     /** a storefront checkout paid in full through the simulator, captured in Medusa */
     async function paidOrder() {
       const store = storefront()
-      const { cart, paymentCollection } = await prepareCart(store, { regionId: seeded.regionId, variantId: seeded.variantId })
-      const started = await startCryptoPaymentSession(store, paymentCollection.id, SYMBOL)
-      const session = started.data.payment_collection.payment_sessions?.find((s) => s.provider_id === WAAS_PROVIDER_ID)
-      if (!session) throw new Error("no WaaS payment session")
-      const completed = await completeCart(store, cart.id)
-      const view = await store.get(`/store/waas/payments/${session.id}`, z.object({ payment: PublicPayment }))
-      payer().send(view.data.payment.address, view.data.payment.amount_due)
-      const paid = await waitFor(`payment session ${session.id} captured`, async () => {
-        const p = await waas().retrievePaymentBySession(session.id)
+      const { orderId, sessionId, total } = await checkoutInCrypto(store, seeded)
+      const owed = await paymentView(store, sessionId)
+      payer().send(owed.address, owed.amount_due)
+      const paid = await waitFor(`payment session ${sessionId} captured`, async () => {
+        const p = await waas().retrievePaymentBySession(sessionId)
         return p && p.medusa_captured_at ? p : null
       })
-      return { orderId: completed.data.order.id, sessionId: session.id, payment: paid, total: String(cart.total) }
+      return { orderId, sessionId, payment: paid, total: String(total) }
     }
 
     async function requestRefund(body: Record<string, unknown>) {
