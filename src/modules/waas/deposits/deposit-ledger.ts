@@ -4,6 +4,7 @@ import type { ModuleDeps } from "../module-context"
 import type { WaasOptions } from "../options"
 import { PAYMENT_TABLE } from "../pool/pool-sql"
 import { applyDepositFacts } from "./apply-deposit"
+import { applyDepositPage, type PageEntry } from "./apply-page"
 import type { ApplyOptions, DepositApplication, DepositSource } from "./application"
 import { parkDepositFacts } from "./park-deposit"
 import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./pulled-deposit"
@@ -77,6 +78,18 @@ export class DepositLedger {
   async applyDeposit(record: DepositRecord, source: DepositSource, sharedContext: Context = {}): Promise<DepositApplication> {
     const facts = factsOfRecord(record, this.deps.options.callbackUtcOffsetMinutes)
     return this.deps.db.transaction((db) => applyDepositFacts(db, facts, source, this.applyOptions()), sharedContext)
+  }
+
+  /**
+   * A page of pulled deposits applied to the ledger in WaaS id order (apply-page.ts): each as applyDeposit does, the
+   * unapplicable ones parked, a transient failure reported (and, with stopAtFailure, the rest of the page not tried).
+   */
+  async applyPage(pulled: readonly PulledDeposit[], source: DepositSource, opts: { stopAtFailure: boolean }): Promise<PageEntry[]> {
+    const ledger = {
+      applyPulledRecord: (p: Extract<PulledDeposit, { kind: "record" }>, s: DepositSource) => this.applyDeposit(p.record, s),
+      parkDeposit: (p: PulledDeposit, s: DepositSource, reason: string) => this.parkDeposit(p, s, reason),
+    }
+    return applyDepositPage(ledger, this.deps.logger, pulled, source, opts)
   }
 
   /**

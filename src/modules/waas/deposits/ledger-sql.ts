@@ -192,11 +192,14 @@ export interface PaymentRow {
   amount_due: string
   expires_at: Date
   monitor_until: Date
+  /** when Medusa's payment was marked captured; null while it is not */
+  medusa_captured_at: Date | null
 }
 
 export async function lockPayment(trx: Knex.Transaction, id: string): Promise<PaymentRow | null> {
   const result = await trx.raw<{ rows: PaymentRow[] }>(
-    `SELECT id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until
+    `SELECT id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until,
+            medusa_captured_at
        FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
     [id],
   )

@@ -36,5 +36,6 @@ export async function resettle(trx: Knex.Transaction, payment: PaymentRow, o: Ap
     amount_due: payment.amount_due,
     amount_received: settlement.amount_received,
     amount_excess: settlement.amount_excess,
+    medusa_captured: payment.medusa_captured_at !== null,
   }
 }
