@@ -3,6 +3,7 @@ import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import Decimal from "decimal.js"
 import { WAAS_MODULE } from ".."
 import type { DepositRecord, Notification } from "../../../protocol"
+import type { DepositApplication } from "../deposits/application"
 import type { PulledDeposit } from "../deposits/pulled-deposit"
 import type WaasModuleService from "../service"
 import { depositRecord } from "./support/deposit-record"
@@ -19,10 +20,13 @@ jest.setTimeout(90_000)
  * orphan; and two callers applying overlapping pages at once never credit anything twice.
  */
 const log = recordingLogger()
+/** the module's debug line when a page is applied a deposit at a time instead of set-based */
+const fallbacks: string[] = []
+const logger = { ...log.logger, debug: (m: unknown) => void (String(m).includes("applied one at a time") && fallbacks.push(String(m))) }
 const asPulled = (records: DepositRecord[]): PulledDeposit[] => records.map((record) => ({ kind: "record", record }))
 
 moduleIntegrationTestRunner<WaasModuleService>({
-  injectedDependencies: { logger: log.logger },
+  injectedDependencies: { logger },
   moduleName: WAAS_MODULE,
   resolve: path.join(__dirname, ".."),
   moduleOptions: testOptions({ underpaymentTolerance: "0" }) as unknown as Record<string, unknown>,
@@ -30,7 +34,11 @@ moduleIntegrationTestRunner<WaasModuleService>({
     const payment = (session: string, amount = 25) => service.createPaymentForSession({ session_id: session, amount, currency_code: "usd" })
     const creditRows = () => service.listDepositCredits({}, { order: { created_at: "ASC" } })
 
-    it("a page with mixed cases: new, repeat, changed status, reversal, unknown address, unreadable; in id order, each as alone", async () => {
+    beforeEach(() => {
+      fallbacks.length = 0
+    })
+
+    it("a page with mixed cases: new, repeat, changed status, reversal, unknown address; set-based, in id order, each as alone", async () => {
       await seedPool(service, "USDTERC20", 5, "mixed")
       const [fresh, repeat, confirming, reversed, partial] = [
         await payment("payses_page_new"),
@@ -50,11 +58,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const unknown = depositRecord({ address: "0x000000000000000000000000000000000000dEaD", symbol: "USDTERC20", amount_due: "3" })
       const partA = depositRecord(partial, { amount: "15.5" })
       const partB = depositRecord(partial, { amount: "24.5" })
-      const unreadable: PulledDeposit = { kind: "unreadable", waas_deposit_id: "699999999", raw: { id: 699999999, amount: "1,5" }, problems: ["amount: not a decimal"] }
-      const page: PulledDeposit[] = [
-        ...asPulled([partB, { ...reversedRecord, status: 2 }, unknown, { ...confirmingRecord, status: 1, confirmations: 12 }, repeatRecord, newRecord, partA]),
-        unreadable,
-      ]
+      const page = asPulled([partB, { ...reversedRecord, status: 2 }, unknown, { ...confirmingRecord, status: 1, confirmations: 12 }, repeatRecord, newRecord, partA])
 
       const entries = await service.applyDepositPage(page, "poll", { stopAtFailure: false })
       const ids = entries.map((e) => BigInt(e.waas_deposit_id))
@@ -73,8 +77,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
       expect(app(unknown)).toMatchObject({ before: null, after: "orphaned", payment: null })
       expect(app(partA)).toMatchObject({ credited_now: true, payment: { id: partial.id, after: "underpaid" } })
       expect(app(partB)).toMatchObject({ credited_now: true, payment: { id: partial.id, before: "underpaid", after: "paid", amount_received: "40" } })
-      expect(by.get("699999999")).toMatchObject({ kind: "applied", parked: true, application: { after: "needs_review" } })
-      expect(log.lines.warn.some((l) => l.includes("deposit 699999999 parked for review"))).toBe(true)
+      expect(fallbacks).toEqual([])
 
       // the ledger: one credit per deposit the WaaS reports successful, one reversing entry, amounts exact
       const rows = await creditRows()
@@ -90,6 +93,77 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const again = await service.applyDepositPage(page, "poll", { stopAtFailure: false })
       expect(again.filter((e) => e.kind === "applied" && e.application.credited_now)).toEqual([])
       expect(await creditRows()).toHaveLength(rows.length)
+      expect(fallbacks).toEqual([])
+    })
+
+    it("a page with a record that cannot be applied is rolled back and applied a deposit at a time: that one parked, the rest credited", async () => {
+      await seedPool(service, "USDTERC20", 2, "fallback")
+      const [a, b] = [await payment("payses_fallback_a"), await payment("payses_fallback_b")]
+      const undocumented = depositRecord(a, { status: 3 })
+      const good = depositRecord(b)
+      const unreadable: PulledDeposit = { kind: "unreadable", waas_deposit_id: "699999999", raw: { id: 699999999, amount: "1,5" }, problems: ["amount: not a decimal"] }
+      const entries = await service.applyDepositPage([...asPulled([good, undocumented]), unreadable], "poll", { stopAtFailure: false })
+      expect(entries.map((e) => e.waas_deposit_id)).toEqual(["699999999", String(undocumented.id), String(good.id)])
+      expect(entries.every((e) => e.kind === "applied")).toBe(true)
+      expect(entries[0]).toMatchObject({ parked: true, application: { before: null, after: "needs_review" } })
+      expect(entries[1]).toMatchObject({ parked: true, application: { before: null, after: "needs_review" } })
+      expect(entries[2]).toMatchObject({ parked: false, application: { before: null, after: "credited", credited_now: true } })
+      expect(log.lines.warn.some((l) => l.includes("deposit 699999999 parked for review"))).toBe(true)
+      // readable records only: tried set-based first, rolled back whole when the rules refused status 3
+      const readable = await service.applyDepositPage(asPulled([depositRecord(a, { status: 3 }), depositRecord(b)]), "poll", { stopAtFailure: false })
+      expect(fallbacks).toHaveLength(1)
+      expect(readable.map((e) => (e.kind === "applied" ? e.application.after : e.kind))).toEqual(["needs_review", "credited"])
+      expect((await creditRows()).map((c) => c.waas_deposit_id).sort()).toEqual([String(good.id), String(readable[1].waas_deposit_id)].sort())
+    })
+
+    it("set-based means the same as one at a time: twin payments, twin deposits, the same outcomes and balances", async () => {
+      await seedPool(service, "USDTERC20", 12, "twins")
+      const scenario = async (tag: string) => {
+        const due = [await payment(`payses_${tag}_0`, 30), await payment(`payses_${tag}_1`, 20), await payment(`payses_${tag}_2`, 50)]
+        const [p0, p1, p2] = due
+        const first = [depositRecord(p0, { amount: "10", status: 0, confirmations: 1 }), depositRecord(p2, { amount: "50" })]
+        const later = [
+          { ...first[0], status: 1, confirmations: 12 },
+          depositRecord(p0, { amount: "12.5" }),
+          depositRecord(p0, { amount: "7.5" }),
+          depositRecord(p0, { amount: "0.000001" }),
+          depositRecord(p1, { amount: "5", status: 4 }),
+          depositRecord(p1, { amount: "20" }),
+          { ...first[1], status: 2 },
+          depositRecord(p2, { amount: "49.9" }),
+          depositRecord({ address: `0xunknown${tag}`, symbol: "USDTERC20", amount_due: "1" }),
+        ]
+        return { due, first, later }
+      }
+      const one = await scenario("one")
+      const page = await scenario("page")
+      for (const s of [one, page]) for (const r of s.first) await service.applyDeposit(r, "callback")
+
+      const singly: DepositApplication[] = []
+      // one at a time in WaaS id order, as a page is applied
+      for (const r of [...one.later].sort((a, b) => a.id - b.id)) singly.push(await service.applyDeposit(r, "poll"))
+      const paged = (await service.applyDepositPage(asPulled([...page.later].reverse()), "poll", { stopAtFailure: false })).map((e) => {
+        if (e.kind !== "applied") throw new Error(`not applied: ${e.waas_deposit_id}`)
+        return e.application
+      })
+      expect(fallbacks).toEqual([])
+      const paymentIndex = (s: typeof one, id: string | undefined) => s.due.findIndex((p) => p.id === id)
+      const shape = (s: typeof one, a: DepositApplication) => ({
+        before: a.before,
+        after: a.after,
+        credited_now: a.credited_now,
+        events: a.events,
+        review_reason: a.review_reason ? a.review_reason.replace(/wcpay_\w+/g, "wcpay") : a.review_reason,
+        payment: a.payment && { ...a.payment, id: paymentIndex(s, a.payment.id), payment_session_id: null, order_id: null },
+      })
+      expect(paged.map((a) => shape(page, a))).toEqual(singly.map((a) => shape(one, a)))
+      for (const [i, p] of one.due.entries()) {
+        const fields = ({ status, amount_received, amount_pending, amount_excess }: Record<string, unknown>) => ({ status, amount_received, amount_pending, amount_excess })
+        expect(fields(await service.retrieveCryptoPayment(page.due[i].id))).toEqual(fields(await service.retrieveCryptoPayment(p.id)))
+      }
+      const entriesOf = async (s: typeof one) =>
+        (await creditRows()).filter((c) => s.due.some((p) => p.id === c.crypto_payment_id)).map((c) => [paymentIndex(s, c.crypto_payment_id), c.entry, c.amount]).sort()
+      expect(await entriesOf(page)).toEqual(await entriesOf(one))
     })
 
     it("two callers applying overlapping pages at once never credit a deposit twice", async () => {
