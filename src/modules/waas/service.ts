@@ -217,7 +217,7 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.deposits_.parkDeposit(pulled, source, reason, sharedContext)
   }
 
-  /** A page of pulled deposits applied in WaaS id order, unapplicable ones parked (deposits/apply-page.ts). */
+  /** A page of pulled deposits applied in WaaS id order: set-based (page-ledger.ts), else one at a time (apply-page.ts). */
   applyDepositPage(pulled: readonly PulledDeposit[], source: DepositSource, opts: { stopAtFailure: boolean }): Promise<PageEntry[]> {
     return this.deposits_.applyPage(pulled, source, opts)
   }
