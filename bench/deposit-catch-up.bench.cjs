@@ -3,7 +3,7 @@
 // by one confirmed deposit whose notification is never sent; then polls run (depositPollMaxPages 1000: one run
 // reads every page) until the sync has caught up, each deposit pulled, applied and its Medusa payment captured.
 // Prints the time, deposits per second, ms per deposit, and this process's RSS before the catch-up and at its peak
-// (sampled every 50 ms). The WaaS simulator runs as its own process. After each size the ledger is checked: one
+// (sampled every 50 ms), each size's row as soon as it is done, all of them at the end. The WaaS simulator runs as its own process. After each size the ledger is checked: one
 // credit per deposit with the exact amounts, none twice, every payment captured in Medusa; the bench fails otherwise.
 "use strict"
 const { bootStore } = require("./lib/store.cjs")
@@ -24,6 +24,8 @@ async function main() {
     const db = container.resolve("__pg_connection__")
     await waas.markDepositPollRun()
 
+    const title = "catch-up: deposits whose callbacks were all lost, recovered by the poller (pull, apply, capture in Medusa)"
+    const header = ["deposits", "polls", "records", "s", "deposits/s", "ms each", "RSS before MB", "RSS peak MB", "peak - before MB"]
     const rows = []
     let ok = true
     for (const size of SIZES) {
@@ -44,14 +46,12 @@ async function main() {
       const records = polls.reduce((a, r) => a + r.sync.records, 0)
       rows.push([size, polls.length, records, (ms / 1000).toFixed(1), ((size * 1000) / ms).toFixed(1), (ms / size).toFixed(1), MB(before), MB(peak), MB(peak - before)])
       const ledger = await checkLedger(db, paid)
+      // each size's row as soon as it is done: the larger sizes take minutes
+      report(`${title}: ${size}`, header, [rows[rows.length - 1]])
       console.log(`${size} deposits: ${ledger.line}`)
       ok &&= ledger.ok && records === size
     }
-    report(
-      "catch-up: deposits whose callbacks were all lost, recovered by the poller (pull, apply, capture in Medusa)",
-      ["deposits", "polls", "records", "s", "deposits/s", "ms each", "RSS before MB", "RSS peak MB", "peak - before MB"],
-      rows,
-    )
+    report(title, header, rows)
     if (!ok) console.error("FAILED: the ledger does not match the deposits")
     return ok
   } finally {

@@ -190,6 +190,11 @@ const OptionsObject = z.object({
    * queue did not get to (a full queue, a restart)
    */
   callbackProcessingConcurrency: wholeNumber(1, 32).default(2),
+  /**
+   * Medusa captures run at once for a page of deposits (the poller's, the inbox sweep's) once the page is on the
+   * books: Medusa's processPaymentWorkflow is most of a credit's cost, and a few at a time go faster than one
+   */
+  depositCaptureConcurrency: wholeNumber(1, 16).default(4),
   /** recorded callbacks waiting in that queue at most; past it the poller's sweep processes them */
   callbackQueueLimit: wholeNumber(1, 1_000_000).default(10_000),
   /**

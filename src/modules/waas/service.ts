@@ -15,6 +15,7 @@ import type { DepositApplication, DepositSource } from "./deposits/application"
 import { DepositDecisions } from "./deposits/deposit-decisions"
 import { DepositLedger, DepositOptions } from "./deposits/deposit-ledger"
 import { DepositPollState } from "./deposits/deposit-poll-state"
+import type { PageEntry } from "./deposits/apply-page"
 import type { PulledDeposit } from "./deposits/pulled-deposit"
 import type { RereadRow } from "./deposits/reread-sql"
 import { WaasModuleBase } from "./module-base"
@@ -152,6 +153,15 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.inbox_.complete(id, seenCount, outcome, sharedContext)
   }
 
+  /** A page of rows leased in one statement (issue 11); those another processor holds are not among them. */
+  claimCallbacks(ids: readonly string[], side: CallbackSide, sharedContext: Context = {}): Promise<ClaimedCallback[]> {
+    return this.inbox_.claimMany(ids, side, sharedContext)
+  }
+
+  completeCallbacks(entries: ReadonlyArray<{ id: string; seenCount: number; outcome: string }>, sharedContext: Context = {}) {
+    return this.inbox_.completeMany(entries, sharedContext)
+  }
+
   releaseCallback(id: string, error: string | null, sharedContext: Context = {}): Promise<void> {
     return this.inbox_.release(id, error, sharedContext)
   }
@@ -166,6 +176,11 @@ export default class WaasModuleService extends WaasModuleBase {
 
   listPendingCallbacks(side: CallbackSide, limit: number, sharedContext: Context = {}): Promise<string[]> {
     return this.inbox_.listPending(side, limit, sharedContext)
+  }
+
+  /** pending rows with their failures so far: the deposit sweep processes the failing ones on their own */
+  listPendingCallbackRows(side: CallbackSide, limit: number, sharedContext: Context = {}) {
+    return this.inbox_.listPendingRows(side, limit, sharedContext)
   }
 
   reopenCallback(id: string, sharedContext: Context = {}): Promise<boolean> {
@@ -200,6 +215,11 @@ export default class WaasModuleService extends WaasModuleBase {
 
   parkDeposit(pulled: PulledDeposit, source: DepositSource, reason: string, sharedContext: Context = {}): Promise<DepositApplication> {
     return this.deposits_.parkDeposit(pulled, source, reason, sharedContext)
+  }
+
+  /** A page of pulled deposits applied in WaaS id order: set-based (page-ledger.ts), else one at a time (apply-page.ts). */
+  applyDepositPage(pulled: readonly PulledDeposit[], source: DepositSource, opts: { stopAtFailure: boolean }): Promise<PageEntry[]> {
+    return this.deposits_.applyPage(pulled, source, opts)
   }
 
   /** An admin credits a held, orphaned or parked deposit, only if the WaaS, asked again now, reports it successful. */

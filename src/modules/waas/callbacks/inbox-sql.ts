@@ -94,6 +94,59 @@ export async function completeCallbackRow(
   return { more: Boolean(result.rows[0]?.more) }
 }
 
+/**
+ * The leases of a page of pending rows in ONE statement (issue 11): the rows are locked in id order (so two pages
+ * that overlap never deadlock), the same lease test as claimCallbackRow applies to each, and only the rows this
+ * statement leased come back. Same effect per row as claimCallbackRow.
+ */
+export async function claimCallbackRows(
+  db: Knex,
+  args: { ids: readonly string[]; side: CallbackSide; leaseSeconds: number },
+): Promise<ClaimedCallback[]> {
+  if (args.ids.length === 0) return []
+  const result = await db.raw<{ rows: ClaimedCallback[] }>(
+    `WITH page AS (
+       SELECT id FROM ${INBOX_TABLE}
+        WHERE id = ANY(:ids) AND side = :side AND deleted_at IS NULL AND processed_count < received_count
+          AND (processing_until IS NULL OR processing_until < now())
+        ORDER BY id
+        FOR UPDATE
+     )
+     UPDATE ${INBOX_TABLE} i
+        SET processing_until = now() + make_interval(secs => :lease), attempts = i.attempts + 1, updated_at = now()
+       FROM page
+      WHERE i.id = page.id
+      RETURNING i.id, i.side, i.waas_id, i.received_count`,
+    { ids: [...args.ids], side: args.side, lease: args.leaseSeconds },
+  )
+  return result.rows.map((row) => ({ ...row, received_count: Number(row.received_count) }))
+}
+
+/**
+ * completeCallbackRow for a page in ONE statement: each row gets what its run covered and its outcome; the ids
+ * that came back `more` received another delivery meanwhile and are to be processed again.
+ */
+export async function completeCallbackRows(
+  db: Knex,
+  entries: ReadonlyArray<{ id: string; seenCount: number; outcome: string }>,
+): Promise<Map<string, { more: boolean }>> {
+  if (entries.length === 0) return new Map()
+  const result = await db.raw<{ rows: Array<{ id: string; more: boolean }> }>(
+    `UPDATE ${INBOX_TABLE} i
+        SET processed_count = GREATEST(i.processed_count, done.seen), processed_at = now(), processing_until = NULL,
+            last_outcome = done.outcome, last_error = NULL, failures = 0, next_attempt_at = NULL, updated_at = now()
+       FROM unnest(CAST(:ids AS text[]), CAST(:seen AS int[]), CAST(:outcomes AS text[])) AS done(id, seen, outcome)
+      WHERE i.id = done.id AND i.deleted_at IS NULL
+      RETURNING i.id, i.processed_count < i.received_count AS more`,
+    {
+      ids: entries.map((e) => e.id),
+      seen: entries.map((e) => e.seenCount),
+      outcomes: entries.map((e) => e.outcome.slice(0, 500)),
+    },
+  )
+  return new Map(result.rows.map((r) => [r.id, { more: Boolean(r.more) }]))
+}
+
 /** Gives the lease back after a failed run, so the next attempt need not wait for it to run out. */
 export async function releaseCallbackRow(db: Knex, args: { id: string; error: string | null }): Promise<void> {
   await db.raw(
@@ -121,8 +174,16 @@ export async function recordCallbackFailureRow(db: Knex, args: { id: string; err
 
 /** Pending rows of one side whose lease is free and whose next attempt is due, oldest delivery first. */
 export async function listPendingCallbackIds(db: Knex, args: { side: CallbackSide; limit: number }): Promise<string[]> {
-  const result = await db.raw<{ rows: Array<{ id: string }> }>(
-    `SELECT id FROM ${INBOX_TABLE}
+  return (await listPendingCallbackRows(db, args)).map((r) => r.id)
+}
+
+/** The same rows with their failures so far: a row that failed before is processed on its own, not in a page. */
+export async function listPendingCallbackRows(
+  db: Knex,
+  args: { side: CallbackSide; limit: number },
+): Promise<Array<{ id: string; failures: number }>> {
+  const result = await db.raw<{ rows: Array<{ id: string; failures: number }> }>(
+    `SELECT id, failures FROM ${INBOX_TABLE}
       WHERE side = :side AND deleted_at IS NULL AND processed_count < received_count
         AND (processing_until IS NULL OR processing_until < now())
         AND (next_attempt_at IS NULL OR next_attempt_at <= now())
@@ -130,7 +191,7 @@ export async function listPendingCallbackIds(db: Knex, args: { side: CallbackSid
       LIMIT :limit`,
     { side: args.side, limit: args.limit },
   )
-  return result.rows.map((r) => r.id)
+  return result.rows.map((r) => ({ id: r.id, failures: Number(r.failures) }))
 }
 
 /** Makes an already processed row pending again (an admin's "re-run"), keeping its history. */

@@ -7,10 +7,13 @@ import {
   CallbackListState,
   CallbackSide,
   claimCallbackRow,
+  claimCallbackRows,
   ClaimedCallback,
   completeCallbackRow,
+  completeCallbackRows,
   listCallbackRows,
   listPendingCallbackIds,
+  listPendingCallbackRows,
   recordCallbackFailureRow,
   recordCallbackRow,
   RecordedCallback,
@@ -85,6 +88,19 @@ export class CallbackInbox {
     return this.deps.db.read((db) => completeCallbackRow(db, { id, seenCount, outcome }), sharedContext)
   }
 
+  /** The leases of a page of rows, in one statement; the rows another processor holds are not among them. */
+  async claimMany(ids: readonly string[], side: CallbackSide, sharedContext: Context = {}): Promise<ClaimedCallback[]> {
+    return this.deps.db.read((db) => claimCallbackRows(db, { ids, side, leaseSeconds: CALLBACK_LEASE_SECONDS }), sharedContext)
+  }
+
+  /** A page's runs done, in one statement: by id, whether more deliveries arrived meanwhile. */
+  async completeMany(
+    entries: ReadonlyArray<{ id: string; seenCount: number; outcome: string }>,
+    sharedContext: Context = {},
+  ): Promise<Map<string, { more: boolean }>> {
+    return this.deps.db.read((db) => completeCallbackRows(db, entries), sharedContext)
+  }
+
   async release(id: string, error: string | null, sharedContext: Context = {}): Promise<void> {
     await this.deps.db.read((db) => releaseCallbackRow(db, { id, error }), sharedContext)
   }
@@ -101,6 +117,10 @@ export class CallbackInbox {
 
   async listPending(side: CallbackSide, limit: number, sharedContext: Context = {}): Promise<string[]> {
     return this.deps.db.read((db) => listPendingCallbackIds(db, { side, limit }), sharedContext)
+  }
+
+  async listPendingRows(side: CallbackSide, limit: number, sharedContext: Context = {}): Promise<Array<{ id: string; failures: number }>> {
+    return this.deps.db.read((db) => listPendingCallbackRows(db, { side, limit }), sharedContext)
   }
 
   /** Makes a processed callback pending again (an admin's re-run). false when it does not exist. */

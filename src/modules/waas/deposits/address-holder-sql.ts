@@ -24,20 +24,26 @@ export async function findAddressHolder(
   // address_assigned_at is null only on rows written before the column existed: they took it at creation.
   // A payment that handed its address to a new session of the same cart holds it no more: that successor
   // inherited its address_assigned_at and is the one a transfer since then belongs to (checkout/cart-address.ts).
-  const result = await trx.raw<{ rows: Array<{ id: string }> }>(
-    `SELECT p.id FROM ${PAYMENT_TABLE} p
-      WHERE p.address = :address AND p.deleted_at IS NULL AND p.address_handed_over_to IS NULL
-        AND COALESCE(p.address_assigned_at, p.created_at) <= CAST(:at AS timestamptz) + make_interval(secs => :grace)
+  const result = await trx.raw<{ rows: Array<{ id: string }> }>(holderSubquery(":address", "CAST(:at AS timestamptz)", ":grace"), {
+    address,
+    at,
+    grace: graceSeconds,
+  })
+  return result.rows[0]?.id ?? null
+}
+
+/** The holder query over SQL expressions for the address, the deposit's time and the grace: one deposit, or a page's (LATERAL). */
+export function holderSubquery(address: string, at: string, grace: string): string {
+  return `SELECT p.id FROM ${PAYMENT_TABLE} p
+      WHERE p.address = ${address} AND p.deleted_at IS NULL AND p.address_handed_over_to IS NULL
+        AND COALESCE(p.address_assigned_at, p.created_at) <= ${at} + make_interval(secs => ${grace})
         AND (
-          COALESCE(p.address_assigned_at, p.created_at) <= :at
-          OR p.address_free_since <= :at
+          COALESCE(p.address_assigned_at, p.created_at) <= ${at}
+          OR p.address_free_since <= ${at}
           OR (p.address_free_since IS NULL AND NOT EXISTS (
                 SELECT 1 FROM ${PAYMENT_TABLE} q
                  WHERE q.address = p.address AND q.deleted_at IS NULL AND q.id <> p.id
                    AND COALESCE(q.address_assigned_at, q.created_at) < COALESCE(p.address_assigned_at, p.created_at))))
       ORDER BY COALESCE(p.address_assigned_at, p.created_at) DESC, p.id DESC
-      LIMIT 1`,
-    { address, at, grace: graceSeconds },
-  )
-  return result.rows[0]?.id ?? null
+      LIMIT 1`
 }

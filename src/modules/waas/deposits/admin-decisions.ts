@@ -6,6 +6,7 @@ import { DepositMachine, DEPOSIT_STATUSES_AWAITING_DECISION, type DepositLedgerS
 import { insertCredit, lockDepositById, lockPayment, recordDepositResolution, type DepositFactsRow, type DepositRow } from "./ledger-sql"
 import { describeWaasStatus, isCreditableAmount, outcomeEvents } from "./outcome"
 import { factsOfRecord, type PulledDeposit } from "./pulled-deposit"
+import { sqlLedgerOps } from "./ledger-ops"
 import { resettle } from "./resettle"
 
 /**
@@ -102,9 +103,9 @@ export async function attachDeposit(
   // the payment the deposit was held for (if another) loses a held deposit: re-derive it too
   if (row.crypto_payment_id && row.crypto_payment_id !== target.id && row.status === "held") {
     const previous = await lockPayment(trx, row.crypto_payment_id)
-    if (previous && previous.status !== "canceled") await resettle(trx, previous, o)
+    if (previous && previous.status !== "canceled") await resettle(sqlLedgerOps(trx), previous, o)
   }
-  const payment = await resettle(trx, target, o)
+  const payment = await resettle(sqlLedgerOps(trx), target, o)
   return {
     deposit_id: row.id,
     waas_deposit_id: row.waas_deposit_id,
@@ -143,7 +144,7 @@ export async function markDepositForRefund(
   let payment: PaymentChange | null = null
   if (row.status === "held" && row.crypto_payment_id) {
     const held = await lockPayment(trx, row.crypto_payment_id)
-    if (held && held.status !== "canceled") payment = await resettle(trx, held, o)
+    if (held && held.status !== "canceled") payment = await resettle(sqlLedgerOps(trx), held, o)
   }
   return { deposit_id: row.id, waas_deposit_id: row.waas_deposit_id, before: row.status, after: "refund_pending", payment, credited_now: false, events: [] }
 }

@@ -24,6 +24,11 @@ export interface PaymentChange {
   amount_due: string
   amount_received: string
   amount_excess: string
+  /**
+   * Medusa's payment was already marked captured when the row was locked: the capture that follows the application
+   * starts from this instead of reading the payment again (absent where a caller did not read it)
+   */
+  medusa_captured?: boolean
 }
 
 export interface DepositApplication {

@@ -4,6 +4,9 @@ import type { ModuleDeps } from "../module-context"
 import type { WaasOptions } from "../options"
 import { PAYMENT_TABLE } from "../pool/pool-sql"
 import { applyDepositFacts } from "./apply-deposit"
+import { applyDepositPage, type PageEntry } from "./apply-page"
+import { sqlLedgerOps } from "./ledger-ops"
+import { applyPageSetBased } from "./page-ledger"
 import type { ApplyOptions, DepositApplication, DepositSource } from "./application"
 import { parkDepositFacts } from "./park-deposit"
 import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./pulled-deposit"
@@ -76,7 +79,54 @@ export class DepositLedger {
    */
   async applyDeposit(record: DepositRecord, source: DepositSource, sharedContext: Context = {}): Promise<DepositApplication> {
     const facts = factsOfRecord(record, this.deps.options.callbackUtcOffsetMinutes)
-    return this.deps.db.transaction((db) => applyDepositFacts(db, facts, source, this.applyOptions()), sharedContext)
+    return this.deps.db.transaction((db) => applyDepositFacts(sqlLedgerOps(db), facts, source, this.applyOptions()), sharedContext)
+  }
+
+  /**
+   * A page of pulled deposits applied to the ledger in WaaS id order (apply-page.ts): each as applyDeposit does, the
+   * unapplicable ones parked, a transient failure reported (and, with stopAtFailure, the rest of the page not tried).
+   */
+  async applyPage(pulled: readonly PulledDeposit[], source: DepositSource, opts: { stopAtFailure: boolean }): Promise<PageEntry[]> {
+    const setBased = await this.applyPageSetBased(pulled, source)
+    if (setBased) return setBased
+    const ledger = {
+      applyPulledRecord: (p: Extract<PulledDeposit, { kind: "record" }>, s: DepositSource) => this.applyDeposit(p.record, s),
+      parkDeposit: (p: PulledDeposit, s: DepositSource, reason: string) => this.parkDeposit(p, s, reason),
+    }
+    return applyDepositPage(ledger, this.deps.logger, pulled, source, opts)
+  }
+
+  /**
+   * The page in one transaction and a handful of statements (page-ledger.ts), or null when it is to be applied a
+   * deposit at a time: a page of one (the single path is as short), an unreadable record or one whose facts cannot be
+   * derived (to be parked), or anything the page's transaction threw (a record the rules cannot apply, a lock
+   * conflict), after which it was rolled back whole and the per-deposit path parks or reports each as its own.
+   */
+  private async applyPageSetBased(pulled: readonly PulledDeposit[], source: DepositSource): Promise<PageEntry[] | null> {
+    if (pulled.length < 2) return null
+    const offset = this.deps.options.callbackUtcOffsetMinutes
+    let facts
+    try {
+      facts = pulled.map((p) => {
+        if (p.kind !== "record") throw new Error(`deposit ${p.waas_deposit_id} is unreadable`)
+        return factsOfRecord(p.record, offset)
+      })
+    } catch {
+      return null
+    }
+    try {
+      const o = this.applyOptions()
+      const applications = await this.deps.db.transaction((db) => applyPageSetBased(db, facts, source, o))
+      return applications.map((application) => ({
+        waas_deposit_id: application.waas_deposit_id,
+        kind: "applied" as const,
+        application,
+        parked: application.after === "needs_review",
+      }))
+    } catch (e) {
+      this.deps.logger.debug(`medusa-plugin-waas: a page of ${pulled.length} deposits is applied one at a time (${e instanceof Error ? e.message : String(e)})`)
+      return null
+    }
   }
 
   /**

@@ -47,7 +47,7 @@ export interface DepositRow extends DepositFactsRow {
   review_reason: string | null
 }
 
-const DEPOSIT_COLUMNS = `id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
+export const DEPOSIT_COLUMNS = `id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
   waas_updated_at, status, crypto_payment_id, timing, orphan_reason, review_reason`
 
 /** First sighting: a row in `pending`; a concurrent first sighting waits on the unique index and inserts nothing. */
@@ -192,12 +192,16 @@ export interface PaymentRow {
   amount_due: string
   expires_at: Date
   monitor_until: Date
+  /** when Medusa's payment was marked captured; null while it is not */
+  medusa_captured_at: Date | null
 }
+
+export const PAYMENT_COLUMNS =
+  "id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until, medusa_captured_at"
 
 export async function lockPayment(trx: Knex.Transaction, id: string): Promise<PaymentRow | null> {
   const result = await trx.raw<{ rows: PaymentRow[] }>(
-    `SELECT id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until
-       FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
+    `SELECT ${PAYMENT_COLUMNS} FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
     [id],
   )
   const row = result.rows[0]

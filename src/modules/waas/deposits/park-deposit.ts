@@ -11,6 +11,7 @@ import {
   type DepositFactsRow,
 } from "./ledger-sql"
 import { outcomeEvents } from "./outcome"
+import { sqlLedgerOps } from "./ledger-ops"
 import { resettle } from "./resettle"
 import { noteReviewReason } from "./review-sql"
 
@@ -57,7 +58,7 @@ export async function parkDepositFacts(
   let payment = null
   if (row.status === "held" && crypto_payment_id) {
     const held = await lockPayment(trx, crypto_payment_id)
-    if (held && held.status !== "canceled") payment = await resettle(trx, held, o)
+    if (held && held.status !== "canceled") payment = await resettle(sqlLedgerOps(trx), held, o)
   }
   return {
     deposit_id: row.id,

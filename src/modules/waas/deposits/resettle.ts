@@ -1,12 +1,12 @@
-import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { CryptoPaymentMachine } from "../checkout/payment-states"
 import type { ApplyOptions, PaymentChange } from "./application"
-import { PaymentRow, readPaymentLedger, updatePaymentSettlement } from "./ledger-sql"
+import type { PaymentRow } from "./ledger-sql"
+import type { LedgerOps } from "./ledger-ops"
 import { settlePayment } from "./outcome"
 
 /** Re-derives a locked payment's amounts and status from its ledger and writes them back. */
-export async function resettle(trx: Knex.Transaction, payment: PaymentRow, o: ApplyOptions): Promise<PaymentChange> {
-  const rows = await readPaymentLedger(trx, payment.id)
+export async function resettle(ops: LedgerOps, payment: PaymentRow, o: ApplyOptions): Promise<PaymentChange> {
+  const rows = await ops.readPaymentLedger(payment.id)
   const settlement = settlePayment({
     status: payment.status,
     amount_due: payment.amount_due,
@@ -18,7 +18,7 @@ export async function resettle(trx: Knex.Transaction, payment: PaymentRow, o: Ap
     expired: o.now.getTime() > new Date(payment.expires_at).getTime(),
   })
   if (settlement.status !== payment.status) CryptoPaymentMachine.assertTransition(payment.status, settlement.status)
-  await updatePaymentSettlement(trx, {
+  await ops.updatePaymentSettlement({
     id: payment.id,
     from: payment.status,
     to: settlement.status,
@@ -36,5 +36,6 @@ export async function resettle(trx: Knex.Transaction, payment: PaymentRow, o: Ap
     amount_due: payment.amount_due,
     amount_received: settlement.amount_received,
     amount_excess: settlement.amount_excess,
+    medusa_captured: payment.medusa_captured_at !== null,
   }
 }

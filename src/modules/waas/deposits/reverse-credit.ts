@@ -1,10 +1,9 @@
-import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { ApplyOptions, DepositApplication, DepositSource } from "./application"
 import { DepositMachine, type DepositLedgerStatus } from "./deposit-states"
-import { lockPayment, updateDepositRow, type DepositFactsRow, type DepositRow } from "./ledger-sql"
+import type { DepositFactsRow, DepositRow } from "./ledger-sql"
+import type { LedgerOps } from "./ledger-ops"
 import { describeWaasStatus, outcomeEvents } from "./outcome"
 import { resettle } from "./resettle"
-import { insertReversal, readCreditEntry } from "./reversal-sql"
 
 /**
  * A credited deposit whose WaaS status is no longer success (1, then 2; or back to 0 after a reorganisation, or
@@ -14,20 +13,20 @@ import { insertReversal, readCreditEntry } from "./reversal-sql"
  * ledger, which shows the shortfall. Exactly once: the unique (waas_deposit_id, entry) index.
  */
 export async function reverseCreditedDeposit(
-  trx: Knex.Transaction,
+  ops: LedgerOps,
   args: { row: DepositRow; facts: DepositFactsRow; before: DepositLedgerStatus | null; source: DepositSource },
   o: ApplyOptions,
 ): Promise<DepositApplication> {
   const { row, facts, source } = args
   DepositMachine.assertTransition(row.status, "reversed")
-  const credit = await readCreditEntry(trx, row.waas_deposit_id)
+  const credit = await ops.readCreditEntry(row.waas_deposit_id)
   if (!credit) throw new Error(`deposit ${row.waas_deposit_id} is credited but has no credit entry on the ledger`)
-  const payment = await lockPayment(trx, credit.crypto_payment_id)
-  await insertReversal(trx, { waas_deposit_id: row.waas_deposit_id, deposit_id: row.id, credit, source, now: o.now })
+  const payment = await ops.lockPayment(credit.crypto_payment_id)
+  await ops.insertReversal({ waas_deposit_id: row.waas_deposit_id, deposit_id: row.id, credit, source, now: o.now })
   const reason =
     `the WaaS reports status ${describeWaasStatus(facts.waas_status)} for this deposit after it was credited: ` +
     `its ${credit.amount} ${credit.symbol} was taken back out of crypto payment ${credit.crypto_payment_id}`
-  await updateDepositRow(trx, {
+  await ops.updateDepositRow({
     id: row.id,
     from: row.status,
     to: "reversed",
@@ -39,7 +38,7 @@ export async function reverseCreditedDeposit(
     source,
     now: o.now,
   })
-  const change = payment && payment.status !== "canceled" ? await resettle(trx, payment, o) : null
+  const change = payment && payment.status !== "canceled" ? await resettle(ops, payment, o) : null
   return {
     deposit_id: row.id,
     waas_deposit_id: row.waas_deposit_id,

@@ -2,11 +2,12 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { PAGE_SIZE } from "../../../protocol"
 import { WAAS_MODULE } from "../../../modules/waas"
-import { waasIdOf } from "../../../modules/waas/deposits/pulled-deposit"
+import { waasIdOf, type PulledDeposit } from "../../../modules/waas/deposits/pulled-deposit"
 import type WaasModuleService from "../../../modules/waas/service"
-import { captureSettledCryptoPaymentWorkflow } from "../workflows/capture-settled-payment"
-import { applyPulled } from "./apply-pulled"
-import { processRecordedCallback } from "./run-callback-processing"
+import { captureSettledPayment } from "../actions/capture-settled"
+import { mapBounded } from "./bounded"
+import { processDepositPage } from "./deposit-page"
+import { processRecordedCallback, processRecordedCallbacks } from "./run-callback-processing"
 import { applySyncPages, type SyncCounts } from "./sync-pages"
 
 export interface DepositPollReport {
@@ -99,16 +100,27 @@ const SHUTTING_DOWN = "the application is shutting down"
  */
 const MAX_UNREACHABLE_IN_A_ROW = 3
 
-/** Every deposit callback due for processing, each at most once per run, up to depositPollMaxPages × 100 of them. */
+/**
+ * Every deposit callback due for processing, each at most once per run, up to depositPollMaxPages × 100 of them: a
+ * page at a time (one claim, one depositList, one completion: callback-page.ts). A row that failed before, and a row
+ * whose page failed, runs on its own as before, so one bad row never fails a page and its failure is its own.
+ */
 async function drainInbox(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {
   const budget = waas.getDepositOptions().pollMaxPages * PAGE_SIZE
   const tried = new Set<string>()
   let unreachable = 0
   while (tried.size < budget) {
-    const batch = (await waas.listPendingCallbacks("deposit", PAGE_SIZE + tried.size)).filter((id) => !tried.has(id))
+    const pending = await waas.listPendingCallbackRows("deposit", PAGE_SIZE + tried.size)
+    const batch = pending.filter((r) => !tried.has(r.id)).slice(0, Math.min(PAGE_SIZE, budget - tried.size))
     if (batch.length === 0) return
-    for (const id of batch.slice(0, budget - tried.size)) {
-      tried.add(id)
+    for (const r of batch) tried.add(r.id)
+    const alone = batch.filter((r) => r.failures > 0).map((r) => r.id)
+    const fresh = batch.filter((r) => r.failures === 0).map((r) => r.id)
+    for (const r of fresh.length ? await processRecordedCallbacks(container, fresh, { giveBack: true }) : []) {
+      if (r.error) alone.push(r.inbox_id)
+      else if (r.claimed) report.inbox.processed++
+    }
+    for (const id of alone) {
       const r = await processRecordedCallback(container, id, { retry: false })
       if (r.error) {
         report.inbox.failed++
@@ -157,6 +169,7 @@ async function recheckUnfinished(container: MedusaContainer, waas: WaasModuleSer
   const answered = new Set(pulledAll.map(waasIdOf))
   // ids the WaaS did not answer for are not re-read again and again ahead of the others
   const unchanged: string[] = rows.map((r) => r.waas_deposit_id).filter((id) => !answered.has(id))
+  const todo: PulledDeposit[] = []
   for (const pulled of pulledAll) {
     report.recheck.checked++
     // a decision waiting for an admin on money the WaaS still confirms: nothing to apply, only to come round again
@@ -165,20 +178,24 @@ async function recheckUnfinished(container: MedusaContainer, waas: WaasModuleSer
       unchanged.push(waasIdOf(pulled))
       continue
     }
-    const r = await applyPulled(container, pulled)
+    todo.push(pulled)
+  }
+  for (const r of await processDepositPage(container, todo, "poll", { stopAtFailure: false })) {
     if (!r.applied) report.recheck.failed++
     else if (r.parked) report.recheck.parked++
   }
   await waas.markDepositsReread(unchanged)
 }
 
+/** Medusa's capture of payments settled here but not captured there, depositCaptureConcurrency at a time. */
 async function redriveMedusa(container: MedusaContainer, waas: WaasModuleService, report: DepositPollReport): Promise<void> {
-  for (const id of await waas.listSettledPaymentsNotCaptured(50)) {
-    const { errors } = await captureSettledCryptoPaymentWorkflow(container).run({
-      input: { crypto_payment_id: id },
-      throwOnError: false,
-    })
-    if (errors.length > 0) report.medusa.failed++
-    else report.medusa.redriven++
-  }
+  const ids = await waas.listSettledPaymentsNotCaptured(50)
+  await mapBounded(ids, waas.getOptions().depositCaptureConcurrency, async (id) => {
+    try {
+      await captureSettledPayment(container, id)
+      report.medusa.redriven++
+    } catch {
+      report.medusa.failed++
+    }
+  })
 }

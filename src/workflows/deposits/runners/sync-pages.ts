@@ -2,7 +2,7 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { PAGE_SIZE } from "../../../protocol"
 import { waasIdOf, type PulledDeposit } from "../../../modules/waas/deposits/pulled-deposit"
 import type WaasModuleService from "../../../modules/waas/service"
-import { applyPulled } from "./apply-pulled"
+import { processDepositPage } from "./deposit-page"
 
 /** What a run over syncDepositList pages did; the poller's report and the backfill's share it. */
 export interface SyncCounts {
@@ -35,8 +35,8 @@ export interface SyncPagesEnd {
 
 /**
  * syncDepositList pages from `from`, through the same deposit path as a callback: a page's records the ledger
- * already holds unchanged are passed over (one query for the page, unchanged-sql.ts), the others applied in id
- * order. The run moves past every record applied, passed over or parked for review, and stops before the first one
+ * already holds unchanged are passed over (one query for the page, unchanged-sql.ts), the others applied as a page
+ * in id order (deposit-page.ts), captures after the page's ledger. The run moves past every record applied, passed over or parked for review, and stops before the first one
  * that failed for a transient reason (read again next run). Each page is shared with the reconciliation's mirror.
  */
 export async function applySyncPages(
@@ -64,6 +64,13 @@ export async function applySyncPages(
     if (deposits.length === 0) return { to: cursor, caught_up: unidentified === 0 }
     const mine = until === null ? deposits : deposits.filter((d) => BigInt(waasIdOf(d)) <= until)
     const unchanged = await waas.listAppliedUnchangedDeposits(mine)
+    const page = await processDepositPage(
+      container,
+      mine.filter((d) => !unchanged.has(waasIdOf(d))),
+      "poll",
+      { stopAtFailure: true },
+    )
+    const results = new Map(page.map((r) => [r.waas_deposit_id, r]))
     let applied: string | null = null
     let stopped = false
     for (const pulled of mine) {
@@ -74,11 +81,11 @@ export async function applySyncPages(
         applied = id
         continue
       }
-      const r = await applyPulled(container, pulled)
-      if (!r.applied) {
+      const r = results.get(id)
+      if (!r?.applied) {
         counts.failed++
         stopped = true
-        logger.warn(`medusa-plugin-waas: deposit ${id} from syncDepositList not applied (${r.error}); the sync goes on from it next run`)
+        logger.warn(`medusa-plugin-waas: deposit ${id} from syncDepositList not applied (${r?.error}); the sync goes on from it next run`)
         break
       }
       if (r.parked) counts.parked++

@@ -14,6 +14,8 @@ export interface ProcessWaasCallbackResult {
 export const processWaasCallbackWorkflowId = "waas-process-callback"
 
 /**
+ * Kept for the package's workflow exports; the plugin itself processes recorded callbacks a page at a time without a
+ * workflow per callback (runners/callback-page.ts, with the same lease, pull, apply and completion).
  * One recorded deposit notification, after its acknowledgement: lease the inbox row, run the deposit path
  * for the WaaS id it names (pulling the record, never trusting the body), mark the covered deliveries
  * processed. On failure the lease is given back (compensation) and the row stays pending for the next

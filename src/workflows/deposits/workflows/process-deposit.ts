@@ -7,6 +7,7 @@ import { captureSettledPaymentStep, type CaptureOutcome } from "../steps/capture
 import { emitDepositEventsStep } from "../steps/emit-deposit-events"
 import { flagReversedMedusaPaymentStep, type ReversalFlag } from "../steps/flag-reversed-medusa-payment"
 import { pullWaasDepositStep } from "../steps/pull-waas-deposit"
+import { describeOutcome } from "../runners/outcome-text"
 
 export interface ProcessWaasDepositInput {
   /** the WaaS deposit id to pull (a callback's hint); ignored when `pulled` or `record` is given */
@@ -32,7 +33,8 @@ export interface ProcessWaasDepositResult {
 export const processWaasDepositWorkflowId = "waas-process-deposit"
 
 /**
- * The one deposit path, shared by the callback subscriber, the poller and the admin re-run:
+ * One deposit as a workflow (the reconciliation's healing of a break uses it). The callback processor and the poller
+ * run the same path a page at a time without a workflow per deposit (runners/deposit-page.ts):
  * pull the record from the WaaS (unless the poller already did) → apply it to the ledger exactly once (or park
  * it for review when it cannot be applied) → capture the Medusa payment when the crypto payment is settled and
  * Medusa does not know yet, or flag Medusa's payment when a deposit behind it was reversed → announce.
@@ -67,11 +69,3 @@ export const processWaasDepositWorkflow = createWorkflow(
     return new WorkflowResponse(result)
   },
 )
-
-function describeOutcome(found: boolean, a: DepositApplication | null, medusa: CaptureOutcome): string {
-  if (!found || !a) return "the WaaS does not know this deposit: nothing applied"
-  const payment = a.payment ? `; payment ${a.payment.id} ${a.payment.before} → ${a.payment.after}` : ""
-  const capture = medusa === "captured" ? "; Medusa payment captured" : ""
-  const review = a.after === "needs_review" || a.after === "reversed" ? ` (${a.review_reason ?? "see the review queue"})` : ""
-  return `deposit ${a.waas_deposit_id} ${a.before ?? "new"} → ${a.after}${a.credited_now ? " (credited now)" : ""}${review}${payment}${capture}`
-}

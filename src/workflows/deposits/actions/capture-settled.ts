@@ -1,0 +1,86 @@
+import type { ILockingModule, IPaymentModuleService, Logger, MedusaContainer } from "@medusajs/framework/types"
+import { ContainerRegistrationKeys, MedusaError, Modules, PaymentActions } from "@medusajs/framework/utils"
+import { processPaymentWorkflow } from "@medusajs/medusa/core-flows"
+import { WAAS_MODULE } from "../../../modules/waas"
+import type { CryptoPaymentStatus } from "../../../modules/waas/checkout/payment-states"
+import { isSettled } from "../../../modules/waas/deposits/outcome"
+import type WaasModuleService from "../../../modules/waas/service"
+
+export type CaptureOutcome = "not_settled" | "already_captured" | "captured"
+
+/** What the ledger application already read of the payment, under its row lock: no need to read it again. */
+export interface KnownPayment {
+  id: string
+  payment_session_id: string
+  status: CryptoPaymentStatus
+  medusa_captured: boolean
+}
+
+/**
+ * Tells Medusa a crypto payment is paid, through Medusa's own processPaymentWorkflow with the action
+ * `captured` and the payment session: for an order placed with pending_authorization it authorizes the
+ * session (our provider answers `captured` because the MODULE says paid), which creates the Payment with a
+ * full capture, records the order transaction, and completes the payment collection; for a cart that has
+ * no order yet it completes the cart as well.
+ *
+ * Driven by the module's state, not by what just happened: it does nothing unless the payment is paid or
+ * overpaid and not yet marked captured in Medusa, so re-running it (a retry, the poller's re-drive) is
+ * safe, and a failure here leaves the payment marked "not captured" for the next run. Runs for the same
+ * payment are serialised with Medusa's locking module: several deposits (or repeats) of one payment
+ * would otherwise all see "settled, not captured" and race to create the Medusa payment (Medusa's unique
+ * payment per session refuses the loser; processPaymentWorkflow's own lock covers only carts).
+ *
+ * `known` (issue 11): what the ledger application read of the payment; the payment is then not read again. It may be
+ * stale by the time the lock is held (another deposit's capture went first): Medusa's session, read under the lock
+ * as before, is what decides whether to capture, so a stale `known` costs a read, never a second capture.
+ */
+export async function captureSettledPayment(
+  container: MedusaContainer,
+  id: string | null,
+  known: KnownPayment | null = null,
+): Promise<CaptureOutcome> {
+  if (!id) return "not_settled"
+  if (known && known.id === id && (!isSettled(known.status) || known.medusa_captured)) {
+    return isSettled(known.status) ? "already_captured" : "not_settled"
+  }
+  const locking = container.resolve<ILockingModule>(Modules.LOCKING)
+  return locking.execute(`waas:capture:${id}`, () => captureIfSettled(container, id, known?.id === id ? known : null), {
+    timeout: 60,
+  })
+}
+
+async function captureIfSettled(container: MedusaContainer, id: string, known: KnownPayment | null): Promise<CaptureOutcome> {
+  const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
+  const payment = known ?? (await waas.retrieveCryptoPayment(id))
+  if (!isSettled(payment.status)) return "not_settled"
+  if (!known && (payment as { medusa_captured_at?: unknown }).medusa_captured_at) return "already_captured"
+
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const before = await payments.retrievePaymentSession(payment.payment_session_id, { relations: ["payment"] })
+  if (known && before.payment?.captured_at) {
+    // another deposit's capture went first, after this application read the payment
+    await waas.markMedusaCaptured(payment.id)
+    return "already_captured"
+  }
+  let after = before
+  if (!before.payment?.captured_at) {
+    await processPaymentWorkflow(container).run({
+      input: {
+        action: PaymentActions.SUCCESSFUL,
+        data: { session_id: payment.payment_session_id, amount: before.amount },
+      },
+    })
+    after = await payments.retrievePaymentSession(payment.payment_session_id, { relations: ["payment"] })
+  }
+  if (!after.payment?.captured_at) {
+    throw new MedusaError(
+      MedusaError.Types.UNEXPECTED_STATE,
+      `crypto payment ${payment.id} is ${payment.status} but Medusa did not capture payment session ${payment.payment_session_id} (session status ${after.status}); will retry`,
+    )
+  }
+  await waas.markMedusaCaptured(payment.id)
+  container
+    .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
+    .info(`medusa-plugin-waas: crypto payment ${payment.id} is ${payment.status}; Medusa payment ${after.payment.id} captured`)
+  return "captured"
+}
