@@ -37,6 +37,7 @@ import type { CryptoPaymentDTO } from "../../modules/waas/service"
 import { decideByBinding, decideByMedusa, readSessionData, refusalMessage, SessionData, type SessionDecision } from "./session-claim"
 import { paymentCollectionOfSession } from "./medusa-session"
 import { sessionStatusFor } from "./status-map"
+import { isSettled } from "../../modules/waas/deposits/outcome"
 import { MISSING_DEPENDENCY, wiringProblem, type WiringConfig } from "./wiring"
 
 /** What a call may act on: a session's crypto payment (null when the module has none), nothing, or a refusal. */
@@ -142,7 +143,7 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
     return { data: input.data }
   }
 
-  /** `captured` only when the module's record says paid; else `pending_authorization` (see status-map). */
+  /** `authorized` only when the module's record says paid; else `pending_authorization` (see status-map). */
   async authorizePayment(input: AuthorizePaymentInput): Promise<AuthorizePaymentOutput> {
     const payment = this.paymentOrThrow("authorizePayment", await this.resolve("authorizePayment", input, { medusaNamesSession: true }))
     return { status: sessionStatusFor(payment.status), data: sessionData(this.waas(), payment) }
@@ -168,9 +169,21 @@ export default class WaasPaymentProvider extends AbstractPaymentProvider<Record<
     return { data: input.data }
   }
 
-  /** Nothing to do: a paid crypto payment is reported `captured` by authorizePayment (auto-capture). */
+  /**
+   * Medusa captures the Payment it recorded when authorizePayment said `authorized` (a paid crypto payment): in
+   * processPaymentWorkflow's capture step, which the deposit path runs, or when an admin presses Capture. Nothing
+   * moves at the WaaS (the coins already arrived); the capture is allowed only while the module's record still says
+   * paid or overpaid, so a payment whose deposit was reversed after authorization is not captured.
+   */
   async capturePayment(input: CapturePaymentInput): Promise<CapturePaymentOutput> {
-    return { data: input.data }
+    const payment = this.paymentOrThrow("capturePayment", await this.resolve("capturePayment", input, { medusaNamesSession: false }))
+    if (!isSettled(payment.status)) {
+      throw new MedusaError(
+        MedusaError.Types.NOT_ALLOWED,
+        `medusa-plugin-waas: crypto payment ${payment.id} is ${payment.status}; only a paid crypto payment is captured`,
+      )
+    }
+    return { data: sessionData(this.waas(), payment) }
   }
 
   /**

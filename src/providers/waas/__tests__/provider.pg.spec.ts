@@ -6,6 +6,7 @@ import { WAAS_MODULE } from "../../../modules/waas"
 import type WaasModuleService from "../../../modules/waas/service"
 import { MERCHANT_KEYS, testOptions } from "../../../modules/waas/__tests__/support/fixtures"
 import { seedPool } from "../../../modules/waas/__tests__/support/seed"
+import { depositRecord } from "../../../modules/waas/__tests__/support/deposit-record"
 import WaasPaymentProvider from "../service"
 import { recordingLogger } from "../../../modules/waas/__tests__/support/logger"
 
@@ -113,6 +114,39 @@ moduleIntegrationTestRunner<WaasModuleService>({
       await expect(p.authorizePayment({ data: { session_id: "payses_unknown" } })).rejects.toThrow(
         "no crypto payment for payment session payses_unknown",
       )
+    })
+
+    it("a paid payment is authorized, and captured only while the module still says paid", async () => {
+      await seedPool(service, "USDTERC20", 2)
+      const p = provider()
+      const { data } = await p.initiatePayment({ amount: 20, currency_code: "usd", data: { session_id: "payses_cap" } })
+      // not paid yet: Medusa's capture is refused, naming the payment's status
+      await expect(p.capturePayment({ data })).rejects.toMatchObject({
+        type: MedusaError.Types.NOT_ALLOWED,
+        message: expect.stringContaining("is awaiting_payment; only a paid crypto payment is captured"),
+      })
+      const payment = await service.retrievePaymentBySession("payses_cap")
+      await service.applyDeposit(depositRecord(payment!), "poll")
+      // paid: Medusa records an authorized Payment (its capture step captures it), with the payment's public data
+      const authorized = await p.authorizePayment({ data, context: { idempotency_key: "payses_cap" } })
+      expect(authorized.status).toBe(PaymentSessionStatus.AUTHORIZED)
+      expect(authorized.data).toMatchObject({ session_id: "payses_cap", status: "paid", amount_remaining: "0" })
+      expect((await p.capturePayment({ data: authorized.data })).data).toMatchObject({ session_id: "payses_cap", status: "paid" })
+      // data without the session's binding is refused like every call that gets data alone
+      await expect(p.capturePayment({ data: { session_id: "payses_cap" } })).rejects.toMatchObject({ type: MedusaError.Types.NOT_ALLOWED })
+
+      // a reversal after authorization: the capture is refused again
+      const { data: second } = await p.initiatePayment({ amount: 20, currency_code: "usd", data: { session_id: "payses_rev" } })
+      const other = await service.retrievePaymentBySession("payses_rev")
+      const record = depositRecord(other!)
+      await service.applyDeposit(record, "poll")
+      expect((await p.authorizePayment({ data: second, context: { idempotency_key: "payses_rev" } })).status).toBe(PaymentSessionStatus.AUTHORIZED)
+      await service.applyDeposit({ ...record, status: 2, updated_at: record.updated_at + 1000 }, "poll")
+      expect((await service.retrievePaymentBySession("payses_rev"))?.status).toBe("reversed")
+      await expect(p.capturePayment({ data: second })).rejects.toMatchObject({
+        type: MedusaError.Types.NOT_ALLOWED,
+        message: expect.stringContaining("is reversed; only a paid crypto payment is captured"),
+      })
     })
 
     it("authorizePayment reports an expired quote as an error, so the cart cannot complete on it", async () => {

@@ -6,15 +6,15 @@ import WaasPaymentProvider from "../service"
 import { sessionStatusFor } from "../status-map"
 
 describe("status mapping", () => {
-  it("maps every crypto payment status; only paid states capture", () => {
+  it("maps every crypto payment status; only paid states authorize (Medusa's capture step then captures)", () => {
     const mapped = Object.fromEntries(CRYPTO_PAYMENT_STATUSES.map((s) => [s, sessionStatusFor(s)]))
     expect(mapped).toEqual({
       awaiting_payment: PaymentSessionStatus.PENDING_AUTHORIZATION,
       underpaid: PaymentSessionStatus.PENDING_AUTHORIZATION,
       late_held: PaymentSessionStatus.PENDING_AUTHORIZATION,
       reversed: PaymentSessionStatus.PENDING_AUTHORIZATION,
-      paid: PaymentSessionStatus.CAPTURED,
-      overpaid: PaymentSessionStatus.CAPTURED,
+      paid: PaymentSessionStatus.AUTHORIZED,
+      overpaid: PaymentSessionStatus.AUTHORIZED,
       expired: PaymentSessionStatus.ERROR,
       canceled: PaymentSessionStatus.CANCELED,
     })
@@ -55,10 +55,6 @@ describe("without the waas module in its container", () => {
 
 describe("the calls that need no module", () => {
   const provider = new WaasPaymentProvider(createContainer().cradle as Record<string, unknown>, {})
-
-  it("capture is a no-op: paid payments auto-capture", async () => {
-    expect(await provider.capturePayment({ data: { session_id: "payses_1" } })).toEqual({ data: { session_id: "payses_1" } })
-  })
 
   it("refunds are refused: they are withdrawals", async () => {
     await expect(provider.refundPayment({ amount: 5, data: {} })).rejects.toMatchObject({

@@ -62,7 +62,7 @@ async function captureIfSettled(container: MedusaContainer, id: string, known: K
     await waas.markMedusaCaptured(payment.id)
     return "already_captured"
   }
-  let after = before
+  let after: { id: string; captured_at?: unknown } | undefined = before.payment ?? undefined
   if (!before.payment?.captured_at) {
     await processPaymentWorkflow(container).run({
       input: {
@@ -70,17 +70,19 @@ async function captureIfSettled(container: MedusaContainer, id: string, known: K
         data: { session_id: payment.payment_session_id, amount: before.amount },
       },
     })
-    after = await payments.retrievePaymentSession(payment.payment_session_id, { relations: ["payment"] })
+    // only what the check needs: the session's payment and its capture time (no session, no relations)
+    ;[after] = await payments.listPayments({ payment_session_id: payment.payment_session_id }, { select: ["id", "captured_at"] })
   }
-  if (!after.payment?.captured_at) {
+  if (!after?.captured_at) {
     throw new MedusaError(
       MedusaError.Types.UNEXPECTED_STATE,
-      `crypto payment ${payment.id} is ${payment.status} but Medusa did not capture payment session ${payment.payment_session_id} (session status ${after.status}); will retry`,
+      `crypto payment ${payment.id} is ${payment.status} but Medusa did not capture payment session ${payment.payment_session_id} ` +
+        `(${after ? `payment ${after.id} not captured` : "no payment"}); will retry`,
     )
   }
   await waas.markMedusaCaptured(payment.id)
   container
     .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
-    .info(`medusa-plugin-waas: crypto payment ${payment.id} is ${payment.status}; Medusa payment ${after.payment.id} captured`)
+    .info(`medusa-plugin-waas: crypto payment ${payment.id} is ${payment.status}; Medusa payment ${after.id} captured`)
   return "captured"
 }
