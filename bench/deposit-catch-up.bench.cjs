@@ -15,7 +15,8 @@ const MB = (b) => (b / 1024 / 1024).toFixed(0)
 
 async function main() {
   const total = SIZES.reduce((a, b) => a + b, 0)
-  const store = await bootStore({ usdtPool: Math.min(total + 5, 1000), extraOptions: { depositPollMaxPages: 1000 } })
+  // the pool is filled per size (fillPool); its watermark must allow the largest sum, the refill batch stays at 1,000
+  const store = await bootStore({ usdtPool: total + 5, extraOptions: { depositPollMaxPages: 1000 } })
   try {
     const { container } = store
     require("../scripts/ts-register.cjs")
