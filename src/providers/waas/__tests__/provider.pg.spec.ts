@@ -141,7 +141,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const record = depositRecord(other!)
       await service.applyDeposit(record, "poll")
       expect((await p.authorizePayment({ data: second, context: { idempotency_key: "payses_rev" } })).status).toBe(PaymentSessionStatus.AUTHORIZED)
-      await service.applyDeposit({ ...record, status: 2, updated_at: record.updated_at + 1000 }, "poll")
+      await service.applyDeposit({ ...record, status: 2, updated_at: Number(record.updated_at) + 1000 }, "poll")
       expect((await service.retrievePaymentBySession("payses_rev"))?.status).toBe("reversed")
       await expect(p.capturePayment({ data: second })).rejects.toMatchObject({
         type: MedusaError.Types.NOT_ALLOWED,
