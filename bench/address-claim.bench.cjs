@@ -122,6 +122,8 @@ async function main() {
             coins: POOLS.flatMap((n) => [coin(symbols[n].cart), coin(symbols[n].plain)]),
             defaultCoin: symbols[POOLS[0]].cart,
             rateSource: { type: "fixed", rates: Object.fromEntries(POOLS.flatMap((n) => [symbols[n].cart, symbols[n].plain]).map((s) => [s, { usd: "1" }])) },
+            // no pool fill at boot: the bench has no WaaS (and no logger injected to warn that it is unreachable)
+            refillOnBoot: false,
           },
         },
       },
