@@ -19,9 +19,9 @@ export interface KnownPayment {
 /**
  * Tells Medusa a crypto payment is paid, through Medusa's own processPaymentWorkflow with the action
  * `captured` and the payment session: for an order placed with pending_authorization it authorizes the
- * session (our provider answers `captured` because the MODULE says paid), which creates the Payment with a
- * full capture, records the order transaction, and completes the payment collection; for a cart that has
- * no order yet it completes the cart as well.
+ * session (our provider answers `authorized` because the MODULE says paid), which creates the Payment, then
+ * captures it in full (the provider's capturePayment checks the module again), records the order transaction,
+ * and completes the payment collection; for a cart that has no order yet it completes the cart as well.
  *
  * Driven by the module's state, not by what just happened: it does nothing unless the payment is paid or
  * overpaid and not yet marked captured in Medusa, so re-running it (a retry, the poller's re-drive) is
