@@ -17,6 +17,8 @@ import { completeCart, prepareCart, startCryptoPaymentSession, Storefront } from
  * pollers' and the mirror's) at the simulator's newest record.
  */
 export const ZONE = "Asia/Shanghai"
+/** how long after a day ends (in ZONE) its reconciliation becomes due, in these stores */
+export const SETTLE_DELAY_MINUTES = 30
 export const SYMBOL = "USDTERC20"
 export const SHOPPER = "0x52908400098527886E0F7030069857D2E4169EE7"
 const REQUESTER = { email: "clerk@example.com", password: randomBytes(12).toString("base64url") }
@@ -28,7 +30,7 @@ export function useReconciliationWaas() {
     const options = JSON.parse(process.env.WAAS_PLUGIN_OPTIONS!)
     process.env.WAAS_PLUGIN_OPTIONS = JSON.stringify({
       ...options,
-      reconciliation: { timeZone: ZONE, settleDelayMinutes: 30 },
+      reconciliation: { timeZone: ZONE, settleDelayMinutes: SETTLE_DELAY_MINUTES },
       withdrawals: { ...options.withdrawals, pollIntervalSeconds: 86_400 },
     })
   })

@@ -5,7 +5,7 @@ import { Modules } from "@medusajs/framework/utils"
 import { runDueReconciliations } from "../../src/workflows/reconciliation/runners/run-reconciliation"
 import { rows, waitFor } from "../helpers/deposits"
 import { clearOfReconcileTick, dayIn, finishedRun, parseCsv, reconcileDay } from "../helpers/reconciliation"
-import { reconciliationStore, SYMBOL, useReconciliationWaas, ZONE } from "../helpers/reconciliation-store"
+import { reconciliationStore, SETTLE_DELAY_MINUTES, SYMBOL, useReconciliationWaas, ZONE } from "../helpers/reconciliation-store"
 
 jest.setTimeout(240_000)
 
@@ -135,10 +135,12 @@ storeIntegrationTestRunner({
     })
 
     it("the WaaS unreachable during a run: failed (never balanced) with the reason, and the job's next tick runs the day again", async () => {
-      // the plugin's reconciliation began two days ago: the job owes it yesterday and the day before (and the
-      // test plays the job's ticks itself, so the scheduled tick must not fall inside it)
+      // the plugin's reconciliation began two due days ago: the job owes it the last day whose settle delay has
+      // passed and the day before. Counted back from now less the settle delay, so that just after midnight (in
+      // ZONE) the day that has only just closed is not expected yet. The test plays the job's ticks itself, so
+      // the scheduled tick (and the settle delay's end, also on a quarter hour) must not fall inside it
       await clearOfReconcileTick()
-      const installed = new Date(Date.now() - 2 * 86_400_000)
+      const installed = new Date(Date.now() - SETTLE_DELAY_MINUTES * 60_000 - 2 * 86_400_000)
       await s.db().raw(
         `INSERT INTO waas_sync_cursor (id, name, max_id, created_at, updated_at) VALUES ('wcur_test_installed', 'reconciliation:installed', '0', ?, now())
          ON CONFLICT (name) WHERE deleted_at IS NULL DO UPDATE SET created_at = EXCLUDED.created_at`,
