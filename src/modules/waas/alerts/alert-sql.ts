@@ -1,7 +1,7 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import { AlertMachine, type AlertStatus } from "./alert-states"
 import { alertKey, type AlertCondition, type AlertFigures, type AlertVerdict } from "./conditions"
+import { newEntityId } from "../entity-id"
 
 export const ALERT_TABLE = "waas_alert"
 
@@ -36,7 +36,7 @@ export async function applyVerdict(trx: Knex.Transaction, verdict: AlertVerdict,
        DO UPDATE SET figures = EXCLUDED.figures, message = EXCLUDED.message, last_seen_at = EXCLUDED.last_seen_at, updated_at = EXCLUDED.updated_at
        RETURNING ${COLUMNS}, (xmax = 0) AS inserted`,
       {
-        id: generateEntityId(undefined, "walrt"),
+        id: newEntityId("walrt"),
         key: alertKey(o),
         condition: o.condition,
         subject: o.subject,

@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import { retryDelaySql } from "./retry-schedule"
+import { newEntityId } from "../entity-id"
 
 /**
  * The callback inbox's SQL. Recording is one upsert on the (side, waas_id) unique index: concurrent
@@ -38,7 +38,7 @@ export async function recordCallbackRow(
        updated_at = EXCLUDED.updated_at
      RETURNING id, side, waas_id, received_count, (xmax = 0) AS inserted`,
     {
-      id: generateEntityId(undefined, "wcbin"),
+      id: newEntityId("wcbin"),
       side: args.side,
       waasId: args.waasId,
       status: args.status,

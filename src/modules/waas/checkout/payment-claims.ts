@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import type { Context } from "@medusajs/framework/types"
-import { MedusaError, generateEntityId } from "@medusajs/framework/utils"
+import { MedusaError } from "@medusajs/framework/utils"
 import type { ModuleDeps, PaymentRows } from "../module-context"
 import type { CoinConfig } from "../options"
 import { releaseTarget } from "../pool/address-release"
@@ -16,6 +16,7 @@ import type { PaymentLifecycle } from "./payment-lifecycle"
 import { CryptoPaymentMachine } from "./payment-states"
 import type { Quotes } from "./quotes"
 import { newSessionBinding } from "./session-binding"
+import { newEntityId } from "../entity-id"
 
 /** What one claim attempt works from: the session's input, its coin and quote. */
 interface ClaimRequest {
@@ -148,7 +149,7 @@ export class PaymentClaims {
     const { input, coin, quote } = req
     const expiresAt = this.quotes.expiresAt(now)
     return {
-      id: generateEntityId(undefined, "wcpay"),
+      id: newEntityId("wcpay"),
       payment_session_id: input.session_id,
       payment_collection_id: input.payment_collection_id ?? null,
       symbol: coin.symbol,

@@ -1,5 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
+import { newEntityId } from "../entity-id"
 
 /**
  * The sync cursors (waas_sync_cursor): how far a WaaS sync endpoint has been read (rows with id > max_id).
@@ -26,7 +26,7 @@ async function ensureCursor(db: Knex, name: string, start?: CursorStart): Promis
      SELECT :cursor_id, :cursor_name, ${start ? start.sql : "'0'"}, now(), to_timestamp(0)
       WHERE NOT EXISTS (SELECT 1 FROM ${CURSOR_TABLE} WHERE name = :cursor_name AND deleted_at IS NULL)
      ON CONFLICT (name) WHERE deleted_at IS NULL DO NOTHING`,
-    { ...(start?.bindings ?? {}), cursor_id: generateEntityId(undefined, "wcur"), cursor_name: name },
+    { ...(start?.bindings ?? {}), cursor_id: newEntityId("wcur"), cursor_name: name },
   )
 }
 

@@ -1,7 +1,7 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import type { CryptoPaymentStatus } from "../checkout/payment-states"
 import type { DepositLedgerStatus, DepositTiming, OrphanReason } from "./deposit-states"
+import { newEntityId } from "../entity-id"
 
 /**
  * Row-level SQL of the deposit ledger. Every function takes the caller's transaction: the application of a
@@ -64,7 +64,7 @@ export async function insertDepositIfNew(
      VALUES (:id, :waas_deposit_id, :symbol, :address_to, :amount, :txid, :confirmations, :waas_status,
         :waas_created_at, :waas_updated_at, 'pending', :source, :now, :now)
      ON CONFLICT (waas_deposit_id) WHERE deleted_at IS NULL DO NOTHING`,
-    { id: generateEntityId(undefined, "wdep"), ...facts, source, now },
+    { id: newEntityId("wdep"), ...facts, source, now },
   )
   return result.rowCount > 0
 }
@@ -231,7 +231,7 @@ export async function insertCredit(
        (id, waas_deposit_id, deposit_id, crypto_payment_id, entry, symbol, amount, late, source, credited_by, created_at, updated_at)
      VALUES (:id, :waas_deposit_id, :deposit_id, :crypto_payment_id, 'credit', :symbol, :amount, :late, :source, :credited_by, :now, :now)
      ON CONFLICT (waas_deposit_id, entry) WHERE deleted_at IS NULL DO NOTHING`,
-    { id: generateEntityId(undefined, "wdcr"), ...args },
+    { id: newEntityId("wdcr"), ...args },
   )
   return result.rowCount === 1
 }

@@ -1,9 +1,9 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import type { CryptoPaymentStatus } from "../checkout/payment-states"
 import { holderSubquery } from "./address-holder-sql"
 import type { DepositLedgerStatus, DepositTiming } from "./deposit-states"
 import { CREDIT_TABLE, DEPOSIT_COLUMNS, DEPOSIT_TABLE, PAYMENT_COLUMNS, PAYMENT_TABLE, type DepositFactsRow, type DepositRow, type PaymentRow } from "./ledger-sql"
+import { newEntityId } from "../entity-id"
 
 /**
  * The SQL of a page applied set-based (page-ledger.ts), each a statement for the whole page, all in the page's one
@@ -29,7 +29,7 @@ export async function insertPageDeposits(trx: Knex.Transaction, facts: readonly 
      ON CONFLICT (waas_deposit_id) WHERE deleted_at IS NULL DO NOTHING
      RETURNING waas_deposit_id`,
     {
-      ids: facts.map(() => generateEntityId(undefined, "wdep")),
+      ids: facts.map(() => newEntityId("wdep")),
       waas: col("waas_deposit_id"),
       symbols: col("symbol"),
       addresses: col("address_to"),

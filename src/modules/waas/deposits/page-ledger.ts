@@ -1,5 +1,4 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import type { CryptoPaymentStatus } from "../checkout/payment-states"
 import type { ApplyOptions, DepositApplication, DepositSource } from "./application"
 import { applyDepositFacts } from "./apply-deposit"
@@ -20,6 +19,7 @@ import {
   type LinkedDeposit,
   type NewEntry,
 } from "./page-ledger-sql"
+import { newEntityId } from "../entity-id"
 
 /** The page cannot be applied set-based as it is (an operation outside what was read): apply it a deposit at a time. */
 export class PageFallback extends Error {
@@ -122,7 +122,7 @@ export async function applyPageSetBased(
     lockPayment: async (id) => payment(id),
     insertCredit: async (a) => {
       if (hasEntry(a.waas_deposit_id, "credit")) return false
-      addEntry({ id: generateEntityId(undefined, "wdcr"), ...a, entry: "credit", reverses_id: null, credited_by: a.credited_by })
+      addEntry({ id: newEntityId("wdcr"), ...a, entry: "credit", reverses_id: null, credited_by: a.credited_by })
       return true
     },
     readPaymentLedger: async (id) => {
@@ -149,7 +149,7 @@ export async function applyPageSetBased(
     insertReversal: async (a) => {
       if (hasEntry(a.waas_deposit_id, "reversal")) return false
       addEntry({
-        id: generateEntityId(undefined, "wdcr"),
+        id: newEntityId("wdcr"),
         waas_deposit_id: a.waas_deposit_id,
         deposit_id: a.deposit_id,
         crypto_payment_id: a.credit.crypto_payment_id,

@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import { CREDIT_TABLE } from "./ledger-sql"
+import { newEntityId } from "../entity-id"
 
 /**
  * The reversing side of the ledger. A reversal never edits or deletes the credit it reverses: it is a second
@@ -37,7 +37,7 @@ export async function insertReversal(
         :source, NULL, :now, :now)
      ON CONFLICT (waas_deposit_id, entry) WHERE deleted_at IS NULL DO NOTHING`,
     {
-      id: generateEntityId(undefined, "wdcr"),
+      id: newEntityId("wdcr"),
       waas_deposit_id: args.waas_deposit_id,
       deposit_id: args.deposit_id,
       crypto_payment_id: args.credit.crypto_payment_id,

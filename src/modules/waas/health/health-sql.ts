@@ -1,5 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
+import { newEntityId } from "../entity-id"
 
 /** SQL behind the admin's Health tab: refused callbacks, the inbox's backlog, the pollers' cursors. Reads only, but for the refusal log. */
 export const REFUSAL_TABLE = "waas_callback_refusal"
@@ -15,7 +15,7 @@ export async function insertRefusal(db: Knex, r: RefusalInput): Promise<void> {
   await db.raw(
     `INSERT INTO ${REFUSAL_TABLE} (id, route, reason, http_status, body_bytes, created_at, updated_at)
      VALUES (:id, :route, :reason, :http_status, :body_bytes, now(), now())`,
-    { id: generateEntityId(undefined, "wcbrf"), ...r },
+    { id: newEntityId("wcbrf"), ...r },
   )
 }
 

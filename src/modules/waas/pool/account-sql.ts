@@ -1,7 +1,7 @@
-import { generateEntityId } from "@medusajs/framework/utils"
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { WaasAccountMachine, WaasAccountStatus } from "./address-states"
 import { POOL_TABLE } from "./pool-sql"
+import { newEntityId } from "../entity-id"
 
 export const ACCOUNT_TABLE = "waas_account"
 
@@ -25,7 +25,7 @@ export async function insertPendingAccount(
     `INSERT INTO ${ACCOUNT_TABLE} (id, email, symbol, status, attempts, created_at, updated_at)
      VALUES (:id, :email, :symbol, 'pending_registration', 0, :now, :now)
      RETURNING ${COLUMNS}`,
-    { id: generateEntityId(undefined, "wacct"), email: args.email, symbol: args.symbol, now: args.now },
+    { id: newEntityId("wacct"), email: args.email, symbol: args.symbol, now: args.now },
   )
   return result.rows[0]
 }
@@ -96,7 +96,7 @@ export async function storeAccountAddress(
        VALUES (:id, :symbol, :address, :memo, :uid, :accountId, 'available', :reservedFor, :reservedUntil, :now, :now)
        ON CONFLICT DO NOTHING`,
       {
-        id: generateEntityId(undefined, "wpaddr"),
+        id: newEntityId("wpaddr"),
         symbol: args.account.symbol,
         address: args.address,
         memo: args.memo,

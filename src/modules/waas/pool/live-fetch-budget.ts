@@ -1,5 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
+import { newEntityId } from "../entity-id"
 
 export const LIVE_FETCH_TABLE = "waas_live_address_fetch"
 
@@ -37,7 +37,7 @@ export async function takeLiveFetchSlot(
     await trx.raw(
       `INSERT INTO ${LIVE_FETCH_TABLE} (id, symbol, payment_session_id, fetched_at, created_at, updated_at)
        VALUES (:id, :symbol, :sessionId, :now, :now, :now)`,
-      { id: generateEntityId(undefined, "wlive"), symbol: args.symbol, sessionId: args.sessionId, now: args.now },
+      { id: newEntityId("wlive"), symbol: args.symbol, sessionId: args.sessionId, now: args.now },
     )
     return true
   })

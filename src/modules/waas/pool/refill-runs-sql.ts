@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import type { RefillReport } from "./refill"
+import { newEntityId } from "../entity-id"
 
 /** The log of refill runs (waas_pool_refill_run): written after each run, read by the admin's Address pool tab. */
 const TABLE = "waas_pool_refill_run"
@@ -24,7 +24,7 @@ export async function insertRefillRun(db: Knex, run: { trigger: RefillTrigger; a
      VALUES (:id, :trigger, :actor, :skipped, :failed, :report::jsonb, now(), now())
      RETURNING id, trigger, actor, skipped, failed, report, created_at`,
     {
-      id: generateEntityId(undefined, "wprr"),
+      id: newEntityId("wprr"),
       trigger: run.trigger,
       actor: run.actor,
       skipped: run.report.skipped ?? null,

@@ -1,6 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import type { AuditSource, WithdrawalStatus } from "./withdrawal-states"
+import { newEntityId } from "../entity-id"
 
 /**
  * The withdrawal audit trail (waas_withdrawal_audit). Append-only by construction: this file is its only
@@ -31,7 +31,7 @@ export async function appendAudit(db: Knex, entry: AuditEntry, now: Date): Promi
        (id, withdrawal_id, request_id, action, source, actor, from_status, to_status, detail, created_at, updated_at)
      VALUES (:id, :withdrawal_id, :request_id, :action, :source, :actor, :from_status, :to_status, CAST(:detail AS jsonb), :now, :now)`,
     {
-      id: generateEntityId(undefined, "wwda"),
+      id: newEntityId("wwda"),
       withdrawal_id: entry.withdrawal_id,
       request_id: entry.request_id,
       action: entry.action,

@@ -1,5 +1,4 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
-import { generateEntityId } from "@medusajs/framework/utils"
 import { statusList } from "../pool/pool-sql"
 import {
   type FeeBearer,
@@ -8,6 +7,7 @@ import {
   type WithdrawalStatus,
   WITHDRAWAL_STATUSES_RELEASED,
 } from "./withdrawal-states"
+import { newEntityId } from "../entity-id"
 
 /**
  * Row-level SQL of the withdrawal ledger. Status writes are compare-and-set on the status the caller read
@@ -166,8 +166,8 @@ export function normalise(row: WithdrawalRow): WithdrawalRow {
 
 /** A new request with a request_id of our own (≤ 64 chars, [A-Za-z0-9_]), fixed here for its whole life. */
 export async function insertWithdrawal(trx: Knex.Transaction, w: NewWithdrawal, now: Date): Promise<WithdrawalRow> {
-  const id = generateEntityId(undefined, "wwdr")
-  const requestId = generateEntityId(undefined, "wreq")
+  const id = newEntityId("wwdr")
+  const requestId = newEntityId("wreq")
   const result = await trx.raw<{ rows: WithdrawalRow[] }>(
     `INSERT INTO ${WITHDRAWAL_TABLE}
        (id, request_id, source, crypto_payment_id, deposit_id, order_id, payment_session_id, symbol, network, decimals,
