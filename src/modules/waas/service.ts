@@ -251,6 +251,10 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.deposits_.markMedusaCaptured(id, sharedContext)
   }
 
+  isMedusaCaptured(id: string, sharedContext: Context = {}): Promise<boolean> {
+    return this.deposits_.isMedusaCaptured(id, sharedContext)
+  }
+
   withDepositPollLock(fn: (signal: AbortSignal) => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
     return this.depositPoll_.withLock(fn, sharedContext)
   }

@@ -29,6 +29,8 @@ export interface PaymentChange {
    * starts from this instead of reading the payment again (absent where a caller did not read it)
    */
   medusa_captured?: boolean
+  /** the session's fiat amount, exact, where the row was read with it (the capture's amount) */
+  fiat_amount?: string
 }
 
 export interface DepositApplication {

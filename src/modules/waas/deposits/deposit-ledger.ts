@@ -178,6 +178,15 @@ export class DepositLedger {
     )
   }
 
+  /** whether a capture in Medusa has been recorded for the payment (one column, no ORM) */
+  async isMedusaCaptured(id: string, sharedContext: Context = {}): Promise<boolean> {
+    const result = await this.deps.db.read(
+      (db) => db.raw<{ rows: Array<{ captured: boolean }> }>(`SELECT medusa_captured_at IS NOT NULL AS captured FROM ${PAYMENT_TABLE} WHERE id = ?`, [id]),
+      sharedContext,
+    )
+    return result.rows[0]?.captured === true
+  }
+
   applyOptions(): ApplyOptions {
     const o = this.deps.options
     return { latePolicy: o.latePaymentPolicy, tolerance: o.underpaymentTolerance, graceSeconds: o.depositClockGraceSeconds, now: this.deps.now() }

@@ -5,6 +5,7 @@ import { WAAS_MODULE } from "../../../modules/waas"
 import type { CryptoPaymentStatus } from "../../../modules/waas/checkout/payment-states"
 import { isSettled } from "../../../modules/waas/deposits/outcome"
 import type WaasModuleService from "../../../modules/waas/service"
+import type { CryptoPaymentDTO } from "../../../modules/waas/types"
 
 export type CaptureOutcome = "not_settled" | "already_captured" | "captured"
 
@@ -14,6 +15,8 @@ export interface KnownPayment {
   payment_session_id: string
   status: CryptoPaymentStatus
   medusa_captured: boolean
+  /** the session's fiat amount, exact: the amount captured */
+  fiat_amount: string
 }
 
 /**
@@ -31,8 +34,11 @@ export interface KnownPayment {
  * payment per session refuses the loser; processPaymentWorkflow's own lock covers only carts).
  *
  * `known` (issue 11): what the ledger application read of the payment; the payment is then not read again. It may be
- * stale by the time the lock is held (another deposit's capture went first): Medusa's session, read under the lock
- * as before, is what decides whether to capture, so a stale `known` costs a read, never a second capture.
+ * stale by the time the lock is held (another deposit's capture went first): the payment's own "captured in Medusa"
+ * mark, read under the lock (one column), decides. Medusa's session is not read before the workflow: the workflow
+ * captures the Payment in full when given no amount. A capture that went through in Medusa but was not marked (a
+ * crash between the two) is run again, which Medusa makes harmless: an already captured Payment gets no new Capture,
+ * and the order transaction of a Capture is added once (its reference id), so the mark is set on that run.
  */
 export async function captureSettledPayment(
   container: MedusaContainer,
@@ -53,26 +59,15 @@ async function captureIfSettled(container: MedusaContainer, id: string, known: K
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
   const payment = known ?? (await waas.retrieveCryptoPayment(id))
   if (!isSettled(payment.status)) return "not_settled"
-  if (!known && (payment as { medusa_captured_at?: unknown }).medusa_captured_at) return "already_captured"
+  // `known` may be stale: another deposit's capture of this payment may have gone first, under this same lock
+  const captured = known ? await waas.isMedusaCaptured(id) : Boolean((payment as { medusa_captured_at?: unknown }).medusa_captured_at)
+  if (captured) return "already_captured"
 
-  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
-  const before = await payments.retrievePaymentSession(payment.payment_session_id, { relations: ["payment"] })
-  if (known && before.payment?.captured_at) {
-    // another deposit's capture went first, after this application read the payment
-    await waas.markMedusaCaptured(payment.id)
-    return "already_captured"
-  }
-  let after: { id: string; captured_at?: unknown } | undefined = before.payment ?? undefined
-  if (!before.payment?.captured_at) {
-    await processPaymentWorkflow(container).run({
-      input: {
-        action: PaymentActions.SUCCESSFUL,
-        data: { session_id: payment.payment_session_id, amount: before.amount },
-      },
-    })
-    // only what the check needs: the session's payment and its capture time (no session, no relations)
-    ;[after] = await payments.listPayments({ payment_session_id: payment.payment_session_id }, { select: ["id", "captured_at"] })
-  }
+  await processPaymentWorkflow(container).run({
+    // in full: the session's amount, which our record holds exactly (the provider refuses to change it in place)
+    input: { action: PaymentActions.SUCCESSFUL, data: { session_id: payment.payment_session_id, amount: fiatAmountOf(payment) } },
+  })
+  const after = await capturedPaymentOf(container, payment.payment_session_id)
   if (!after?.captured_at) {
     throw new MedusaError(
       MedusaError.Types.UNEXPECTED_STATE,
@@ -85,4 +80,20 @@ async function captureIfSettled(container: MedusaContainer, id: string, known: K
     .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
     .info(`medusa-plugin-waas: crypto payment ${payment.id} is ${payment.status}; Medusa payment ${after.id} captured`)
   return "captured"
+}
+
+/** the fiat amount the record holds, exact (raw_fiat_amount's value where the DTO has it) */
+function fiatAmountOf(payment: KnownPayment | CryptoPaymentDTO): string {
+  if ("raw_fiat_amount" in payment) {
+    const raw = payment.raw_fiat_amount as { value?: unknown } | null | undefined
+    return typeof raw?.value === "string" ? raw.value : String(payment.fiat_amount)
+  }
+  return payment.fiat_amount
+}
+
+/** the session's Medusa payment and its capture time, nothing else (no session, no relations) */
+async function capturedPaymentOf(container: MedusaContainer, sessionId: string): Promise<{ id: string; captured_at?: unknown } | undefined> {
+  const payments = container.resolve<IPaymentModuleService>(Modules.PAYMENT)
+  const [payment] = await payments.listPayments({ payment_session_id: sessionId }, { select: ["id", "captured_at"] })
+  return payment
 }
