@@ -113,4 +113,46 @@ describe("ProcessingQueue", () => {
     await closed.idle()
     expect(ran).toEqual(["good"])
   })
+
+  it("paged entries: a run takes every id of its page then waiting, in arrival order, up to the page size", async () => {
+    const log: string[] = []
+    const q = new ProcessingQueue({ concurrency: 1, limit: 100, pageSize: 3 }, passThrough, logger().logger)
+    let releaseFirst!: () => void
+    const firstDone = new Promise<void>((resolve) => (releaseFirst = resolve))
+    const runs: string[][] = []
+    const run = async (ids: string[]) => {
+      runs.push(ids)
+      if (runs.length === 1) await firstDone
+    }
+    // the first id runs alone at once: nothing else was waiting
+    q.enqueueInPage("deposit", "a", run)
+    await tick()
+    expect(runs).toEqual([["a"]])
+    // a burst while it runs: a task of another kind and another page are not taken into the deposit page
+    for (const id of ["b", "c"]) q.enqueueInPage("deposit", id, run)
+    q.enqueue("withdraw:w", async () => log.push("w"))
+    for (const id of ["d", "e", "f"]) q.enqueueInPage("deposit", id, run)
+    q.enqueueInPage("other", "z", run)
+    // a waiting id queued again is not added twice; the running one ("a") is queued again
+    expect(q.enqueueInPage("deposit", "c", run)).toBe(true)
+    expect(q.enqueueInPage("deposit", "a", run)).toBe(true)
+    expect(q.size).toEqual({ waiting: 8, running: 1 })
+    releaseFirst()
+    await q.idle()
+    expect(runs).toEqual([["a"], ["b", "c", "d"], ["e", "f", "a"], ["z"]])
+    expect(log).toEqual(["w"])
+  })
+
+  it("paged entries count against the limit one id each", async () => {
+    const { warnings, logger: l } = logger()
+    const q = new ProcessingQueue({ concurrency: 1, limit: 2 }, passThrough, l)
+    q.suspend()
+    const run = async () => undefined
+    expect(q.enqueueInPage("deposit", "a", run)).toBe(true)
+    expect(q.enqueueInPage("deposit", "b", run)).toBe(true)
+    expect(q.enqueueInPage("deposit", "c", run)).toBe(false)
+    expect(warnings).toHaveLength(1)
+    q.resume()
+    await q.idle()
+  })
 })

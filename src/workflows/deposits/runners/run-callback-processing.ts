@@ -87,6 +87,24 @@ export async function processRecordedCallbacks(
   return [...merged.values()]
 }
 
+/**
+ * A page of recorded callbacks as the processing queue hands them over (a burst, gathered): processed like the
+ * poller's sweep, with the retries processRecordedCallback gives a single one. Rows whose run failed have their
+ * lease given back and are run again, as a page, after each of the retry delays; what still fails after the last
+ * is given up for now (counted, retried by the poller's sweep with backoff). Errors never escape.
+ */
+export async function processQueuedCallbacks(container: MedusaContainer, inboxIds: readonly string[]): Promise<CallbackProcessing[]> {
+  const results = new Map<string, CallbackProcessing>()
+  let ids = [...inboxIds]
+  for (let attempt = 0; ids.length > 0; attempt++) {
+    const last = attempt >= RETRY_DELAYS_MS.length
+    for (const r of await processRecordedCallbacks(container, ids, { giveBack: !last })) results.set(r.inbox_id, r)
+    ids = last ? [] : ids.filter((id) => results.get(id)?.error != null)
+    if (ids.length > 0) await new Promise((resolve) => setTimeout(resolve, RETRY_DELAYS_MS[attempt]))
+  }
+  return inboxIds.map((id) => results.get(id)!)
+}
+
 /** one page; a failure to claim (the database out of reach) is every row's failure */
 async function runPage(container: MedusaContainer, ids: readonly string[]): Promise<CallbackRun[]> {
   try {
