@@ -2,6 +2,7 @@ import type { Logger, MedusaContainer } from "@medusajs/framework/types"
 import { ContainerRegistrationKeys } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../modules/waas"
 import type WaasModuleService from "../../modules/waas/service"
+import { ingestionGaugeOf } from "./ingestion-first"
 
 /**
  * Processing behind the notify route, bounded: one queue per instance, `callbackProcessingConcurrency`
@@ -165,10 +166,12 @@ export function processingQueueOf(container: MedusaContainer): ProcessingQueue {
   let queue = queues.get(waas)
   if (!queue) {
     const options = waas.getOptions()
+    const gauge = ingestionGaugeOf(container)
     queue = new ProcessingQueue(
       { concurrency: options.callbackProcessingConcurrency, limit: options.callbackQueueLimit },
       (task) => waas.runUnlessShuttingDown(() => task()),
       container.resolve<Logger>(ContainerRegistrationKeys.LOGGER),
+      () => gauge.quiet(),
     )
     queues.set(waas, queue)
   }

@@ -6,6 +6,7 @@ import type WaasModuleService from "../../../modules/waas/service"
 import { captureSettledPayment, type CaptureOutcome, type KnownPayment } from "../actions/capture-settled"
 import { emitDepositEvents } from "../actions/emit-events"
 import { flagReversedMedusaPayment } from "../actions/flag-reversal"
+import { ingestionGaugeOf } from "../../callbacks/ingestion-first"
 import { mapBounded } from "./bounded"
 import { describeOutcome, errorText, isWaasTransportFailure } from "./outcome-text"
 
@@ -74,6 +75,8 @@ export async function processDepositPage(
 async function finish(container: MedusaContainer, r: PageResult): Promise<void> {
   const a = r.application!
   try {
+    // Medusa's capture is most of processing's CPU: it waits while notify requests are in flight (bounded)
+    await ingestionGaugeOf(container).quiet()
     r.medusa = await captureSettledPayment(container, a.payment?.id ?? null, knownPayment(a))
     await flagReversedMedusaPayment(container, a)
     await emitDepositEvents(container, a)

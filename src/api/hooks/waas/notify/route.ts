@@ -4,6 +4,7 @@ import { ContainerRegistrationKeys, Modules } from "@medusajs/framework/utils"
 import { WAAS_MODULE } from "../../../../modules/waas"
 import { DepositEvents } from "../../../../modules/waas/deposits/outcome"
 import type WaasModuleService from "../../../../modules/waas/service"
+import { ingestionGaugeOf } from "../../../../workflows/callbacks/ingestion-first"
 import { CallbackRejection, readNotification } from "./read-notification"
 
 /**
@@ -23,6 +24,16 @@ function answer(res: MedusaResponse, status: number, body: "SUCCESS" | "FAILURE"
 }
 
 export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<void> {
+  // processing on this instance steps back until the notification is recorded (ingestion-first.ts)
+  const recordingDone = ingestionGaugeOf(req.scope).arrived()
+  try {
+    await receive(req, res, recordingDone)
+  } finally {
+    recordingDone()
+  }
+}
+
+async function receive(req: MedusaRequest, res: MedusaResponse, recordingDone: () => void): Promise<void> {
   const logger = req.scope.resolve<Logger>(ContainerRegistrationKeys.LOGGER)
   const waas = req.scope.resolve<WaasModuleService>(WAAS_MODULE)
 
@@ -56,6 +67,7 @@ export async function POST(req: MedusaRequest, res: MedusaResponse): Promise<voi
     )
     return answer(res, 503, "FAILURE")
   }
+  recordingDone()
 
   // Recorded: whatever happens from here, the WaaS must hear SUCCESS (the poller also picks the row up).
   try {
