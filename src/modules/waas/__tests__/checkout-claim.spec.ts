@@ -100,6 +100,19 @@ moduleIntegrationTestRunner<WaasModuleService>({
         expect(await service.listPoolAddresses({ status: "assigned" })).toHaveLength(1)
       })
 
+      it("reads a session's payment (one statement, no ORM) exactly as the ORM reads it, before and after it changes", async () => {
+        await seedPool(service, "USDTERC20", 3)
+        expect(await service.retrievePaymentBySession("payses_none")).toBeNull()
+        const created = await service.createPaymentForSession({ session_id: "payses_read", amount: "1234.5600", currency_code: "usd" })
+        const orm = () => service.retrieveCryptoPayment(created.id)
+        expect(await service.retrievePaymentBySession("payses_read")).toEqual(await orm())
+        await service.requotePayment({ session_id: "payses_read", amount: "99.1", currency_code: "eur" })
+        await service.attachOrder("payses_read", "order_read")
+        const after = await service.retrievePaymentBySession("payses_read")
+        expect(after).toEqual(await orm())
+        expect(after).toMatchObject({ order_id: "order_read", currency_code: "eur", fiat_amount: 99.1, raw_fiat_amount: { value: "99.1" } })
+      })
+
       it("concurrent calls for one session all get the one payment, holding one address", async () => {
         await seedPool(service, "USDTERC20", 10)
         const payments = await Promise.all(

@@ -11,6 +11,7 @@ import type { Coins } from "./coins"
 import { depositSeen } from "./payment-amounts"
 import { CryptoPaymentMachine, CryptoPaymentStatus } from "./payment-states"
 import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
+import { paymentFromRow } from "./claim-payment-sql"
 
 /**
  * Money has been seen for the payment (credited or still confirming) and it is not settled: replacing or
@@ -28,9 +29,21 @@ export class PaymentLifecycle {
     private readonly coins: Coins,
   ) {}
 
+  /**
+   * One statement, no ORM (issue 11): the payment provider reads this twice in each of Medusa's captures, where the
+   * ORM's list cost ~2 ms over the ~0.5 ms of its SQL. The row is mapped as the claim returns it (paymentFromRow),
+   * equal to the ORM's read of it.
+   */
   async retrieveBySession(session_id: string, sharedContext: Context = {}): Promise<CryptoPaymentDTO | null> {
-    const [payment] = await this.rows.list({ payment_session_id: session_id }, 1, sharedContext)
-    return payment ?? null
+    const result = await this.deps.db.read(
+      (db) =>
+        db.raw<{ rows: Array<Record<string, unknown>> }>(
+          `SELECT * FROM ${PAYMENT_TABLE} WHERE payment_session_id = ? AND deleted_at IS NULL LIMIT 1`,
+          [session_id],
+        ),
+      sharedContext,
+    )
+    return result.rows[0] ? paymentFromRow(result.rows[0]) : null
   }
 
   /** Locks the session's payment row for the rest of the transaction, then reads it. */
