@@ -248,21 +248,27 @@ export interface LedgerRows {
 
 /** What a payment's status is derived from: its ledger entries, its held deposits, its unfinished deposits. */
 export async function readPaymentLedger(trx: Knex.Transaction, paymentId: string): Promise<LedgerRows> {
-  const entries = await trx.raw<{ rows: Array<{ entry: "credit" | "reversal"; amount: string }> }>(
-    `SELECT entry, amount FROM ${CREDIT_TABLE} WHERE crypto_payment_id = ? AND deleted_at IS NULL ORDER BY created_at, id`,
-    [paymentId],
+  // one round trip: the payment's ledger entries (in their order) and the deposits that count on it
+  const result = await trx.raw<{ rows: Array<{ kind: "entry" | "deposit"; status: string; amount: string }> }>(
+    `SELECT kind, status, amount FROM (
+        SELECT 'entry' AS kind, entry::text AS status, amount, created_at, id
+          FROM ${CREDIT_TABLE} WHERE crypto_payment_id = :id AND deleted_at IS NULL
+        UNION ALL
+        SELECT 'deposit', status::text, amount, NULL, NULL
+          FROM ${DEPOSIT_TABLE}
+         WHERE crypto_payment_id = :id AND deleted_at IS NULL
+           AND (status = 'held' OR (status IN ('pending', 'compliance_review') AND timing IN ('on_time', 'late')))
+     ) ledger
+     ORDER BY kind DESC, created_at, id`,
+    { id: paymentId },
   )
-  const deposits = await trx.raw<{ rows: Array<{ status: DepositLedgerStatus; amount: string }> }>(
-    `SELECT status, amount FROM ${DEPOSIT_TABLE}
-      WHERE crypto_payment_id = ? AND deleted_at IS NULL
-        AND (status = 'held' OR (status IN ('pending', 'compliance_review') AND timing IN ('on_time', 'late')))`,
-    [paymentId],
-  )
+  const entries = result.rows.filter((r) => r.kind === "entry")
+  const deposits = result.rows.filter((r) => r.kind === "deposit")
   return {
-    credits: entries.rows.filter((r) => r.entry === "credit").map((r) => r.amount),
-    reversals: entries.rows.filter((r) => r.entry === "reversal").map((r) => r.amount),
-    held: deposits.rows.filter((r) => r.status === "held").length,
-    pending: deposits.rows.filter((r) => r.status !== "held").map((r) => r.amount),
+    credits: entries.filter((r) => r.status === "credit").map((r) => r.amount),
+    reversals: entries.filter((r) => r.status === "reversal").map((r) => r.amount),
+    held: deposits.filter((r) => r.status === "held").length,
+    pending: deposits.filter((r) => r.status !== "held").map((r) => r.amount),
   }
 }
 
