@@ -11,7 +11,7 @@ import type { CryptoPaymentStatus } from "./checkout/payment-states"
 import type { CryptoPaymentPublicView } from "./checkout/public-view"
 import { Quotes } from "./checkout/quotes"
 import type { AttachInput, DecisionInput } from "./deposits/admin-decisions"
-import type { DepositApplication, DepositSource } from "./deposits/application"
+import type { CapturablePayment, DepositApplication, DepositSource } from "./deposits/application"
 import { DepositDecisions } from "./deposits/deposit-decisions"
 import { DepositLedger, DepositOptions } from "./deposits/deposit-ledger"
 import { DepositPollState } from "./deposits/deposit-poll-state"
@@ -251,8 +251,8 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.deposits_.markMedusaCaptured(id, sharedContext)
   }
 
-  isMedusaCaptured(id: string, sharedContext: Context = {}): Promise<boolean> {
-    return this.deposits_.isMedusaCaptured(id, sharedContext)
+  readCapturablePayment(id: string, sharedContext: Context = {}): Promise<CapturablePayment | null> {
+    return this.deposits_.readCapturable(id, sharedContext)
   }
 
   withDepositPollLock(fn: (signal: AbortSignal) => Promise<void>, sharedContext: Context = {}): Promise<boolean> {

@@ -29,8 +29,17 @@ export interface PaymentChange {
    * starts from this instead of reading the payment again (absent where a caller did not read it)
    */
   medusa_captured?: boolean
-  /** the session's fiat amount, exact, where the row was read with it (the capture's amount) */
-  fiat_amount?: string
+}
+
+/** A payment as Medusa's capture of it decides (DepositLedger.readCapturable): read fresh under the capture lock. */
+export interface CapturablePayment {
+  id: string
+  payment_session_id: string
+  status: CryptoPaymentStatus
+  /** the capture in Medusa has been recorded (medusa_captured_at) */
+  medusa_captured: boolean
+  /** the session's fiat amount, exact (raw_fiat_amount's value): the amount captured */
+  fiat_amount: string
 }
 
 export interface DepositApplication {

@@ -7,7 +7,7 @@ import { applyDepositFacts } from "./apply-deposit"
 import { applyDepositPage, type PageEntry } from "./apply-page"
 import { sqlLedgerOps } from "./ledger-ops"
 import { applyPageSetBased } from "./page-ledger"
-import type { ApplyOptions, DepositApplication, DepositSource } from "./application"
+import type { ApplyOptions, CapturablePayment, DepositApplication, DepositSource } from "./application"
 import { parkDepositFacts } from "./park-deposit"
 import { factsOfRecord, factsOfUnreadable, PulledDeposit, readDepositRows, waasIdOf } from "./pulled-deposit"
 import { listDepositsToReread, markReread, RereadRow } from "./reread-sql"
@@ -178,13 +178,22 @@ export class DepositLedger {
     )
   }
 
-  /** whether a capture in Medusa has been recorded for the payment (one column, no ORM) */
-  async isMedusaCaptured(id: string, sharedContext: Context = {}): Promise<boolean> {
+  /**
+   * What Medusa's capture of a payment decides on, read fresh in one statement (no ORM): its status, whether the
+   * capture in Medusa has been recorded, its session and its fiat amount exactly as stored (raw_fiat_amount).
+   */
+  async readCapturable(id: string, sharedContext: Context = {}): Promise<CapturablePayment | null> {
     const result = await this.deps.db.read(
-      (db) => db.raw<{ rows: Array<{ captured: boolean }> }>(`SELECT medusa_captured_at IS NOT NULL AS captured FROM ${PAYMENT_TABLE} WHERE id = ?`, [id]),
+      (db) =>
+        db.raw<{ rows: CapturablePayment[] }>(
+          `SELECT id, payment_session_id, status, medusa_captured_at IS NOT NULL AS medusa_captured,
+                  COALESCE(raw_fiat_amount->>'value', fiat_amount::text) AS fiat_amount
+             FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL`,
+          [id],
+        ),
       sharedContext,
     )
-    return result.rows[0]?.captured === true
+    return result.rows[0] ?? null
   }
 
   applyOptions(): ApplyOptions {

@@ -194,13 +194,10 @@ export interface PaymentRow {
   monitor_until: Date
   /** when Medusa's payment was marked captured; null while it is not */
   medusa_captured_at: Date | null
-  /** the session's fiat amount, exact (raw_fiat_amount's value): what Medusa's capture of it is for */
-  fiat_amount: string
 }
 
 export const PAYMENT_COLUMNS =
-  "id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until, medusa_captured_at, " +
-  "COALESCE(raw_fiat_amount->>'value', fiat_amount::text) AS fiat_amount"
+  "id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until, medusa_captured_at"
 
 export async function lockPayment(trx: Knex.Transaction, id: string): Promise<PaymentRow | null> {
   const result = await trx.raw<{ rows: PaymentRow[] }>(

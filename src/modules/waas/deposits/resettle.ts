@@ -37,6 +37,5 @@ export async function resettle(ops: LedgerOps, payment: PaymentRow, o: ApplyOpti
     amount_received: settlement.amount_received,
     amount_excess: settlement.amount_excess,
     medusa_captured: payment.medusa_captured_at !== null,
-    fiat_amount: payment.fiat_amount,
   }
 }

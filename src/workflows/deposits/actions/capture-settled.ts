@@ -5,18 +5,14 @@ import { WAAS_MODULE } from "../../../modules/waas"
 import type { CryptoPaymentStatus } from "../../../modules/waas/checkout/payment-states"
 import { isSettled } from "../../../modules/waas/deposits/outcome"
 import type WaasModuleService from "../../../modules/waas/service"
-import type { CryptoPaymentDTO } from "../../../modules/waas/types"
 
 export type CaptureOutcome = "not_settled" | "already_captured" | "captured"
 
-/** What the ledger application already read of the payment, under its row lock: no need to read it again. */
+/** What the ledger application read of the payment, under its row lock: enough to skip the capture without the lock. */
 export interface KnownPayment {
   id: string
-  payment_session_id: string
   status: CryptoPaymentStatus
   medusa_captured: boolean
-  /** the session's fiat amount, exact: the amount captured */
-  fiat_amount: string
 }
 
 /**
@@ -33,12 +29,14 @@ export interface KnownPayment {
  * would otherwise all see "settled, not captured" and race to create the Medusa payment (Medusa's unique
  * payment per session refuses the loser; processPaymentWorkflow's own lock covers only carts).
  *
- * `known` (issue 11): what the ledger application read of the payment; the payment is then not read again. It may be
- * stale by the time the lock is held (another deposit's capture went first): the payment's own "captured in Medusa"
- * mark, read under the lock (one column), decides. Medusa's session is not read before the workflow: the workflow
- * captures the Payment in full when given no amount. A capture that went through in Medusa but was not marked (a
- * crash between the two) is run again, which Medusa makes harmless: an already captured Payment gets no new Capture,
- * and the order transaction of a Capture is added once (its reference id), so the mark is set on that run.
+ * `known` (issue 11): what the ledger application read of the payment. When it says not settled or already captured,
+ * nothing more is done (no lock, no read). Otherwise it may be stale by the time the lock is held (another deposit's
+ * capture went first), so the payment is read again under the lock, in one statement (status, the "captured in
+ * Medusa" mark, the session and its exact fiat amount), and that decides. Medusa's session is not read before the
+ * workflow: it is given our record's amount, the session's own (the provider refuses to change it in place). A capture
+ * that went through in Medusa but was not marked (a crash between the two) is run again, which Medusa makes harmless:
+ * an already captured Payment gets no new Capture, and the order transaction of a Capture is added once (its
+ * reference id), so the mark is set on that run.
  */
 export async function captureSettledPayment(
   container: MedusaContainer,
@@ -50,22 +48,21 @@ export async function captureSettledPayment(
     return isSettled(known.status) ? "already_captured" : "not_settled"
   }
   const locking = container.resolve<ILockingModule>(Modules.LOCKING)
-  return locking.execute(`waas:capture:${id}`, () => captureIfSettled(container, id, known?.id === id ? known : null), {
+  return locking.execute(`waas:capture:${id}`, () => captureIfSettled(container, id), {
     timeout: 60,
   })
 }
 
-async function captureIfSettled(container: MedusaContainer, id: string, known: KnownPayment | null): Promise<CaptureOutcome> {
+async function captureIfSettled(container: MedusaContainer, id: string): Promise<CaptureOutcome> {
   const waas = container.resolve<WaasModuleService>(WAAS_MODULE)
-  const payment = known ?? (await waas.retrieveCryptoPayment(id))
+  const payment = await waas.readCapturablePayment(id)
+  if (!payment) throw new MedusaError(MedusaError.Types.NOT_FOUND, `medusa-plugin-waas: crypto payment ${id} not found`)
   if (!isSettled(payment.status)) return "not_settled"
-  // `known` may be stale: another deposit's capture of this payment may have gone first, under this same lock
-  const captured = known ? await waas.isMedusaCaptured(id) : Boolean((payment as { medusa_captured_at?: unknown }).medusa_captured_at)
-  if (captured) return "already_captured"
+  if (payment.medusa_captured) return "already_captured"
 
   await processPaymentWorkflow(container).run({
     // in full: the session's amount, which our record holds exactly (the provider refuses to change it in place)
-    input: { action: PaymentActions.SUCCESSFUL, data: { session_id: payment.payment_session_id, amount: fiatAmountOf(payment) } },
+    input: { action: PaymentActions.SUCCESSFUL, data: { session_id: payment.payment_session_id, amount: payment.fiat_amount } },
   })
   const after = await capturedPaymentOf(container, payment.payment_session_id)
   if (!after?.captured_at) {
@@ -80,15 +77,6 @@ async function captureIfSettled(container: MedusaContainer, id: string, known: K
     .resolve<Logger>(ContainerRegistrationKeys.LOGGER)
     .info(`medusa-plugin-waas: crypto payment ${payment.id} is ${payment.status}; Medusa payment ${after.id} captured`)
   return "captured"
-}
-
-/** the fiat amount the record holds, exact (raw_fiat_amount's value where the DTO has it) */
-function fiatAmountOf(payment: KnownPayment | CryptoPaymentDTO): string {
-  if ("raw_fiat_amount" in payment) {
-    const raw = payment.raw_fiat_amount as { value?: unknown } | null | undefined
-    return typeof raw?.value === "string" ? raw.value : String(payment.fiat_amount)
-  }
-  return payment.fiat_amount
 }
 
 /** the session's Medusa payment and its capture time, nothing else (no session, no relations) */

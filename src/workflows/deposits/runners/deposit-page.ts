@@ -88,6 +88,6 @@ async function finish(container: MedusaContainer, r: PageResult): Promise<void> 
 
 function knownPayment(a: DepositApplication): KnownPayment | null {
   const p = a.payment
-  if (!p || p.medusa_captured === undefined || p.fiat_amount === undefined) return null
-  return { id: p.id, payment_session_id: p.payment_session_id, status: p.after, medusa_captured: p.medusa_captured, fiat_amount: p.fiat_amount }
+  if (!p || p.medusa_captured === undefined) return null
+  return { id: p.id, status: p.after, medusa_captured: p.medusa_captured }
 }
