@@ -102,6 +102,12 @@ const OptionsObject = z.object({
    */
   callbackRecordPoolSize: wholeNumber(1, 20).default(2),
   /**
+   * the hot statements (the checkout claim) as named, server-side prepared statements, planned once per
+   * connection (prepared-sql.ts); false behind a pooler that cannot keep them (PgBouncer before 1.21 in
+   * transaction mode)
+   */
+  dbPreparedStatements: z.boolean({ error: "expected true or false" }).default(true),
+  /**
    * recorded callbacks processed at once per instance (the bounded queue behind the notify route): a burst
    * is acknowledged at recording speed and processed behind it; the deposit poller sweeps whatever the
    * queue did not get to (a full queue, a restart)

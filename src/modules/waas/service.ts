@@ -27,6 +27,7 @@ import { Withdrawals } from "./withdrawals/withdrawals"
 import { PaymentSearch } from "./checkout/payment-search"
 import { Health } from "./health/health"
 import type { RefillRunRow, RefillTrigger } from "./pool/refill-runs-sql"
+import { usePreparedStatements } from "./prepared-sql"
 
 /**
  * The `waas` module's one public face (Medusa resolves it as `waas`). A facade: each method hands over to
@@ -54,6 +55,7 @@ export default class WaasModuleService extends WaasModuleBase {
   constructor(...args: ConstructorParameters<typeof WaasModuleBase>) {
     super(...args)
     const deps = this.deps_
+    usePreparedStatements(this.options_.dbPreparedStatements)
     this.coins_ = new Coins(this.options_)
     this.quotes_ = new Quotes(this.options_, this.coins_, deps.now)
     this.payments_ = new PaymentLifecycle(deps, this.paymentRows_, this.coins_)

@@ -1,7 +1,8 @@
 import path from "node:path"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
-import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import type { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { WAAS_MODULE } from ".."
+import { PAYMENT_ROW_COLUMNS } from "../checkout/claim-payment-sql"
 import { pickAddressCtes } from "../pool/pick-address-sql"
 import type WaasModuleService from "../service"
 import { seedPool } from "./support/seed"
@@ -124,6 +125,36 @@ moduleIntegrationTestRunner<WaasModuleService>({
       // an address fetched live for the session is found by its own index
       const reserved = nodes(all.find((n) => n["Subplan Name"] === "CTE pick_reserved")!)
       expect(reserved.map((n) => n["Index Name"]).filter(Boolean)).toEqual(["IDX_waas_pool_address_reserved_for"])
+    })
+
+    it("runs as a named prepared statement, and its column list is every column of the payment table", async () => {
+      await seedPool(service, "USDTERC20", 2, "prep")
+      const em = MikroOrmWrapper.forkManager() as SqlEntityManager
+      await em.transactional(async (tem) => {
+        // inside the caller's transaction the claim runs on that connection: its prepared statements are visible there
+        const p = await service.createPaymentForSession(
+          { session_id: "payses_prep", amount: "5", currency_code: "usd", symbol: "USDTERC20" },
+          { transactionManager: tem },
+        )
+        const trx = tem.getTransactionContext() as Knex
+        const prepared = await trx.raw(`SELECT name, from_sql FROM pg_prepared_statements WHERE name LIKE 'waas%'`)
+        expect(prepared.rows).toEqual([{ name: "waas_claim_payment_v1", from_sql: false }])
+        // the same statement again on the connection: planned from the cache, same answer as the ORM's read
+        const again = await service.createPaymentForSession(
+          { session_id: "payses_prep", amount: "5", currency_code: "usd", symbol: "USDTERC20" },
+          { transactionManager: tem },
+        )
+        expect(again).toEqual(p)
+      })
+      expect(await service.retrievePaymentBySession("payses_prep")).toEqual(await service.retrieveCryptoPayment((await service.retrievePaymentBySession("payses_prep"))!.id))
+      // a prepared statement must not select * from a table (a migration adding a column would break it on
+      // every running instance): the list it names instead must be the table's columns, all of them
+      const columns = await knex().raw(
+        `SELECT column_name FROM information_schema.columns WHERE table_schema = current_schema() AND table_name = 'waas_crypto_payment'`,
+      )
+      const named = PAYMENT_ROW_COLUMNS.split(",").map((c) => c.trim())
+      expect([...named].sort()).toEqual(columns.rows.map((r: { column_name: string }) => r.column_name).sort())
+      expect(new Set(named).size).toBe(named.length)
     })
 
     it("builds its joiner config once, with the models' linkable keys", () => {

@@ -4,6 +4,7 @@ import { PoolAddressMachine } from "../pool/address-states"
 import { claimPickedCte, pickAddressCtes } from "../pool/pick-address-sql"
 import { PAYMENT_TABLE, POOL_TABLE } from "../pool/pool-sql"
 import type { CryptoPaymentDTO } from "../types"
+import { preparedRaw } from "../prepared-sql"
 
 /**
  * A new crypto payment row as checkout writes it. The address columns come from the claim (the fast path) or
@@ -48,6 +49,16 @@ export type ClaimOutcome =
   | { kind: "empty" }
 
 /**
+ * Every column of waas_crypto_payment, named: the claim is a prepared statement (prepared-sql.ts), which must not
+ * select `*` from a table. A module spec checks this list against the table, so a migration that adds a column
+ * and forgets it here fails there.
+ */
+export const PAYMENT_ROW_COLUMNS = `id, payment_session_id, payment_collection_id, address_handed_over_to, order_id, symbol, network, address,
+  address_assigned_at, address_free_since, memo, pool_address_id, fiat_amount, raw_fiat_amount, currency_code, amount_due, rate,
+  rate_source, rate_at, decimals, expires_at, monitor_until, status, amount_received, amount_pending, amount_excess,
+  medusa_captured_at, session_binding, created_at, updated_at, deleted_at`
+
+/**
  * The columns and values of an insert, with explicit types: an INSERT … SELECT gives untyped parameters no
  * type from its target columns. The fiat amount is written as the ORM writes a bigNumber column: the numeric
  * and its raw form (trailing zeros trimmed, precision 20), so a row read back is the ORM's byte for byte.
@@ -84,9 +95,11 @@ export async function claimAndInsertPayment(
 ): Promise<ClaimOutcome> {
   PoolAddressMachine.assertTransition("available", "assigned")
   const { columns, values, bindings } = insertValues(row)
-  const result = await db.raw<{ rows: Array<Record<string, unknown> & { claim_outcome: ClaimOutcome["kind"] }> }>(
+  const result = await preparedRaw<{ rows: Array<Record<string, unknown> & { claim_outcome: ClaimOutcome["kind"] }> }>(
+    db,
+    "claim_payment_v1",
     `WITH existing AS (
-        SELECT * FROM ${PAYMENT_TABLE} WHERE payment_session_id = :sessionId AND deleted_at IS NULL),
+        SELECT ${PAYMENT_ROW_COLUMNS} FROM ${PAYMENT_TABLE} WHERE payment_session_id = :sessionId AND deleted_at IS NULL),
      cart AS (
         SELECT 1 FROM ${PAYMENT_TABLE}
          WHERE CAST(:payment_collection_id AS text) IS NOT NULL AND payment_collection_id = :payment_collection_id
@@ -97,7 +110,7 @@ export async function claimAndInsertPayment(
      inserted AS (
         INSERT INTO ${PAYMENT_TABLE} (${columns}, address, memo, pool_address_id, address_assigned_at, address_free_since)
         SELECT ${values}, c.address, c.memo, c.id, CAST(:now AS timestamptz), c.free_since FROM claimed c
-        RETURNING *)
+        RETURNING ${PAYMENT_ROW_COLUMNS})
      SELECT 'inserted' AS claim_outcome, i.* FROM inserted i
      UNION ALL SELECT 'existing', e.* FROM existing e
      UNION ALL SELECT 'cart', e.* FROM cart LEFT JOIN existing e ON false WHERE NOT EXISTS (SELECT 1 FROM existing)`,
