@@ -102,9 +102,9 @@ const OptionsObject = z.object({
    */
   callbackRecordPoolSize: wholeNumber(1, 20).default(2),
   /**
-   * the hot statements (the checkout claim) as named, server-side prepared statements, planned once per
-   * connection (prepared-sql.ts); false behind a pooler that cannot keep them (PgBouncer before 1.21 in
-   * transaction mode)
+   * the hot statements (the checkout claim, a deposit's credit) as named, server-side prepared statements,
+   * planned once per connection (prepared-sql.ts); false behind a pooler that cannot keep them (PgBouncer before
+   * 1.21 in transaction mode)
    */
   dbPreparedStatements: z.boolean({ error: "expected true or false" }).default(true),
   /**

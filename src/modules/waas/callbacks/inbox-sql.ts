@@ -1,6 +1,7 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { retryDelaySql } from "./retry-schedule"
 import { newEntityId } from "../entity-id"
+import { preparedRaw } from "../prepared-sql"
 
 /**
  * The callback inbox's SQL. Recording is one upsert on the (side, waas_id) unique index: concurrent
@@ -104,7 +105,9 @@ export async function claimCallbackRows(
   args: { ids: readonly string[]; side: CallbackSide; leaseSeconds: number },
 ): Promise<ClaimedCallback[]> {
   if (args.ids.length === 0) return []
-  const result = await db.raw<{ rows: ClaimedCallback[] }>(
+  const result = await preparedRaw<{ rows: ClaimedCallback[] }>(
+    db,
+    "inbox_claim_page_v1",
     `WITH page AS (
        SELECT id FROM ${INBOX_TABLE}
         WHERE id = ANY(:ids) AND side = :side AND deleted_at IS NULL AND processed_count < received_count
@@ -131,7 +134,9 @@ export async function completeCallbackRows(
   entries: ReadonlyArray<{ id: string; seenCount: number; outcome: string }>,
 ): Promise<Map<string, { more: boolean }>> {
   if (entries.length === 0) return new Map()
-  const result = await db.raw<{ rows: Array<{ id: string; more: boolean }> }>(
+  const result = await preparedRaw<{ rows: Array<{ id: string; more: boolean }> }>(
+    db,
+    "inbox_complete_page_v1",
     `UPDATE ${INBOX_TABLE} i
         SET processed_count = GREATEST(i.processed_count, done.seen), processed_at = now(), processing_until = NULL,
             last_outcome = done.outcome, last_error = NULL, failures = 0, next_attempt_at = NULL, updated_at = now()

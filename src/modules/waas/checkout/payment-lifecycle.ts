@@ -11,7 +11,8 @@ import type { Coins } from "./coins"
 import { depositSeen } from "./payment-amounts"
 import { CryptoPaymentMachine, CryptoPaymentStatus } from "./payment-states"
 import { buildPublicView, CryptoPaymentPublicView } from "./public-view"
-import { paymentFromRow } from "./claim-payment-sql"
+import { PAYMENT_ROW_COLUMNS, paymentFromRow } from "./claim-payment-sql"
+import { preparedRaw } from "../prepared-sql"
 
 /**
  * Money has been seen for the payment (credited or still confirming) and it is not settled: replacing or
@@ -37,8 +38,10 @@ export class PaymentLifecycle {
   async retrieveBySession(session_id: string, sharedContext: Context = {}): Promise<CryptoPaymentDTO | null> {
     const result = await this.deps.db.read(
       (db) =>
-        db.raw<{ rows: Array<Record<string, unknown>> }>(
-          `SELECT * FROM ${PAYMENT_TABLE} WHERE payment_session_id = ? AND deleted_at IS NULL LIMIT 1`,
+        preparedRaw<{ rows: Array<Record<string, unknown>> }>(
+          db,
+          "payment_by_session_v1",
+          `SELECT ${PAYMENT_ROW_COLUMNS} FROM ${PAYMENT_TABLE} WHERE payment_session_id = ? AND deleted_at IS NULL LIMIT 1`,
           [session_id],
         ),
       sharedContext,

@@ -1,5 +1,6 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { PAYMENT_TABLE } from "./ledger-sql"
+import { preparedRaw } from "../prepared-sql"
 
 /**
  * The payment that held `address` when a deposit was created: the most recent claim at or before that
@@ -24,7 +25,7 @@ export async function findAddressHolder(
   // address_assigned_at is null only on rows written before the column existed: they took it at creation.
   // A payment that handed its address to a new session of the same cart holds it no more: that successor
   // inherited its address_assigned_at and is the one a transfer since then belongs to (checkout/cart-address.ts).
-  const result = await trx.raw<{ rows: Array<{ id: string }> }>(holderSubquery(":address", "CAST(:at AS timestamptz)", ":grace"), {
+  const result = await preparedRaw<{ rows: Array<{ id: string }> }>(trx, "address_holder_v1", holderSubquery(":address", "CAST(:at AS timestamptz)", ":grace"), {
     address,
     at,
     grace: graceSeconds,

@@ -3,6 +3,7 @@ import type { DepositRecord } from "../../../protocol"
 import type { ModuleDeps } from "../module-context"
 import type { WaasOptions } from "../options"
 import { PAYMENT_TABLE } from "../pool/pool-sql"
+import { preparedRaw } from "../prepared-sql"
 import { applyDepositFacts } from "./apply-deposit"
 import { applyDepositPage, type PageEntry } from "./apply-page"
 import { sqlLedgerOps } from "./ledger-ops"
@@ -170,7 +171,9 @@ export class DepositLedger {
   async markMedusaCaptured(id: string, sharedContext: Context = {}): Promise<void> {
     await this.deps.db.read(
       (db) =>
-        db.raw(
+        preparedRaw(
+          db,
+          "payment_mark_captured_v1",
           `UPDATE ${PAYMENT_TABLE} SET medusa_captured_at = now(), updated_at = now() WHERE id = ? AND medusa_captured_at IS NULL`,
           [id],
         ),
@@ -185,7 +188,9 @@ export class DepositLedger {
   async readCapturable(id: string, sharedContext: Context = {}): Promise<CapturablePayment | null> {
     const result = await this.deps.db.read(
       (db) =>
-        db.raw<{ rows: CapturablePayment[] }>(
+        preparedRaw<{ rows: CapturablePayment[] }>(
+          db,
+          "payment_capturable_v1",
           `SELECT id, payment_session_id, status, medusa_captured_at IS NOT NULL AS medusa_captured,
                   COALESCE(raw_fiat_amount->>'value', fiat_amount::text) AS fiat_amount
              FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL`,
