@@ -6,6 +6,8 @@
 // check, the claim, the insert), for a cart's first session (the cart's advisory lock, one statement more) and
 // for a session without a cart. Same Postgres, same connection pool, same run; rounds interleave ours and the
 // baseline and the table shows medians. A cost per claim that grows with the pool would show in the last table.
+// The plain claim runs a second time with the module's prepared statements off (dbPreparedStatements: false):
+// Postgres then plans the claim on every call, as it did before they existed.
 "use strict"
 require("../scripts/ts-register.cjs")
 const { MedusaApp } = require("@medusajs/framework/modules-sdk")
@@ -21,7 +23,8 @@ const POOLS = [400, 20_000]
 const POOL = { min: 2, max: 40 }
 // addresses never held before in each pool (claimed first); the rest were released (cooled and returned)
 const NEVER_HELD = 50
-const VARIANTS = ["cart", "plain", "raw"]
+// "unprepared": the plain claim with the module's prepared statements off (dbPreparedStatements: false)
+const VARIANTS = ["cart", "plain", "raw", "unprepared"]
 
 async function runWorkers(total, concurrency, claimOne) {
   let next = 0
@@ -106,7 +109,8 @@ async function main() {
   const knex = createPgConnection({ clientUrl: url.toString(), pool: POOL })
   const keys = generateWaasKeyPair()
   const coin = (symbol) => ({ symbol, displayName: symbol, network: "ethereum", decimals: 6, chainId: 1, contractAddress: "0xdAC17F958D2ee523a2206206994597C13D831ec7" })
-  const symbols = Object.fromEntries(POOLS.map((n) => [n, { cart: `C${n}`, plain: `P${n}`, raw: `R${n}` }]))
+  const symbols = Object.fromEntries(POOLS.map((n) => [n, { cart: `C${n}`, plain: `P${n}`, raw: `R${n}`, unprepared: `U${n}` }]))
+  const claimed = ["cart", "plain", "unprepared"]
   let app
   try {
     app = await MedusaApp({
@@ -119,9 +123,9 @@ async function main() {
             appId: "bench0000000000000000000000000000",
             merchantPrivateKey: keys.privateKey,
             waasPublicKey: keys.publicKey,
-            coins: POOLS.flatMap((n) => [coin(symbols[n].cart), coin(symbols[n].plain)]),
+            coins: POOLS.flatMap((n) => claimed.map((v) => coin(symbols[n][v]))),
             defaultCoin: symbols[POOLS[0]].cart,
-            rateSource: { type: "fixed", rates: Object.fromEntries(POOLS.flatMap((n) => [symbols[n].cart, symbols[n].plain]).map((s) => [s, { usd: "1" }])) },
+            rateSource: { type: "fixed", rates: Object.fromEntries(POOLS.flatMap((n) => claimed.map((v) => symbols[n][v])).map((s) => [s, { usd: "1" }])) },
             // no pool fill at boot: the bench has no WaaS (and no logger injected to warn that it is unreachable)
             refillOnBoot: false,
           },
@@ -137,10 +141,11 @@ async function main() {
 
     const perPool = CONCURRENCY.length * ROUNDS * CLAIMS
     const ms = {} // ms[pool][c][variant] = [ms per claim of each round]
-    const addresses = { cart: new Set(), plain: new Set(), raw: new Set() }
+    const addresses = Object.fromEntries(VARIANTS.map((v) => [v, new Set()]))
+    const { usePreparedStatements } = require("../src/modules/waas/prepared-sql")
     for (const n of POOLS) {
       for (const v of VARIANTS) await seed(knex, symbols[n][v], n + perPool)
-      ms[n] = Object.fromEntries(CONCURRENCY.map((c) => [c, { cart: [], plain: [], raw: [] }]))
+      ms[n] = Object.fromEntries(CONCURRENCY.map((c) => [c, Object.fromEntries(VARIANTS.map((v) => [v, []]))]))
     }
     // rounds interleave everything (pool sizes, concurrency, variants): load that drifts during the run
     // hits every cell alike
@@ -161,6 +166,12 @@ async function main() {
           ms[n][c].cart.push((await runWorkers(CLAIMS, c, ours("cart"))) / CLAIMS)
           ms[n][c].raw.push((await runWorkers(CLAIMS, c, rawClaim(knex, symbols[n].raw))) / CLAIMS)
           ms[n][c].plain.push((await runWorkers(CLAIMS, c, ours("plain"))) / CLAIMS)
+          usePreparedStatements(false)
+          try {
+            ms[n][c].unprepared.push((await runWorkers(CLAIMS, c, ours("unprepared"))) / CLAIMS)
+          } finally {
+            usePreparedStatements(true)
+          }
         }
       }
     }
@@ -179,13 +190,16 @@ async function main() {
     for (const n of POOLS) {
       for (const c of CONCURRENCY) {
         const m = (v) => median(ms[n][c][v])
-        rows.push([n, c, perSecond(m("cart")), perSecond(m("plain")), perSecond(m("raw")), (m("raw") / m("cart")).toFixed(2), (m("raw") / m("plain")).toFixed(2)])
+        rows.push([
+          n, c, perSecond(m("cart")), perSecond(m("plain")), perSecond(m("raw")), (m("raw") / m("cart")).toFixed(2), (m("raw") / m("plain")).toFixed(2),
+          perSecond(m("unprepared")), (m("unprepared") / m("plain")).toFixed(2),
+        ])
       }
     }
     report(
       `address claims per second (${ROUNDS} interleaved rounds of ${CLAIMS} claims, medians; pool max ${POOL.max} connections): ` +
         "createPaymentForSession for a cart's first session and without a cart, vs the raw claim + insert in one transaction",
-      ["available", "concurrent", "ours cart/s", "ours plain/s", "raw/s", "cart/raw", "plain/raw"],
+      ["available", "concurrent", "ours cart/s", "ours plain/s", "raw/s", "cart/raw", "plain/raw", "plain unprepared/s", "prepared/unprepared"],
       rows,
     )
     const flat = CONCURRENCY.map((c) => {
@@ -198,8 +212,8 @@ async function main() {
       ["concurrent", `ours ${POOLS[0]}`, `ours ${POOLS[1]}`, "ours large/small", `raw ${POOLS[0]}`, `raw ${POOLS[1]}`, "raw large/small"],
       flat,
     )
-    console.log(`\nclaims: ${3 * total} (${total} per variant); distinct addresses cart/plain/raw ${distinct}; assigned addresses whose payment row holds them: ${held[0].n}`)
-    const ok = VARIANTS.every((v) => addresses[v].size === total) && held[0].n === 3 * total
+    console.log(`\nclaims: ${VARIANTS.length * total} (${total} per variant); distinct addresses ${VARIANTS.join("/")} ${distinct}; assigned addresses whose payment row holds them: ${held[0].n}`)
+    const ok = VARIANTS.every((v) => addresses[v].size === total) && held[0].n === VARIANTS.length * total
     if (!ok) console.error("FAILED: an address was claimed twice, or a claim has no payment row")
     return ok
   } finally {

@@ -4,7 +4,9 @@
 // creates the Payment and captures it. Ours, end to end: a callback already recorded in the inbox (by the notify
 // route) → processed as the queue or the poller processes it (claim, pull the deposit from the WaaS, apply it
 // to the ledger, capture through that same processPaymentWorkflow, complete the inbox row) → the Medusa
-// payment captured. Both sequentially and 4 at a time, in interleaved rounds of the same run; medians.
+// payment captured. Both sequentially and 4 at a time, in interleaved rounds of the same run; medians. Ours runs
+// a second time each round with its prepared statements off (dbPreparedStatements: false), so what they save shows
+// against the same path in the same run.
 // The WaaS simulator runs as its own process. The ledger is checked afterwards: credits = deposits, none twice.
 "use strict"
 const { bootStore } = require("./lib/store.cjs")
@@ -19,6 +21,8 @@ const MODES = [
 ]
 const WARM_UP = 2
 const PAYMENTS = PER_ROUND * ROUNDS * MODES.length + WARM_UP
+// ours runs twice a round: as shipped (prepared statements), and with every statement planned each time
+const OURS = 2 * PER_ROUND * ROUNDS * MODES.length + WARM_UP
 
 async function runWorkers(items, concurrency, fn) {
   let next = 0
@@ -32,7 +36,7 @@ async function runWorkers(items, concurrency, fn) {
 }
 
 async function main() {
-  const store = await bootStore({ usdtPool: PAYMENTS + 5 })
+  const store = await bootStore({ usdtPool: OURS + 5 })
   try {
     const { container, control, merchant, wallet, base } = store
     require("../scripts/ts-register.cjs")
@@ -41,6 +45,7 @@ async function main() {
     const { processPaymentWorkflow } = require("@medusajs/medusa/core-flows")
     const { processRecordedCallback } = require("../src/workflows/deposits/runners/run-callback-processing")
     const waas = container.resolve("waas")
+    const { usePreparedStatements } = require("../src/modules/waas/prepared-sql")
     const db = container.resolve("__pg_connection__")
     const payments = container.resolve("payment")
 
@@ -62,7 +67,7 @@ async function main() {
     }
     // ours: crypto payments, each paid by one confirmed deposit whose callback is recorded through the route
     const ours = []
-    for (let i = 0; i < PAYMENTS; i++) {
+    for (let i = 0; i < OURS; i++) {
       const amount = 10 + (i % 90)
       const [collection] = await payments.createPaymentCollections([{ currency_code: "usd", amount }])
       const session = await payments.createPaymentSession(collection.id, { provider_id: "pp_waas_waas", currency_code: "usd", amount, data: { symbol: "USDTERC20" } })
@@ -93,7 +98,7 @@ async function main() {
     for (const x of warm.system) await medusaCapture(x)
     for (const x of warm.ours) await ourCredit(x)
 
-    const times = Object.fromEntries(MODES.map((m) => [m.name, { medusa: [], ours: [] }]))
+    const times = Object.fromEntries(MODES.map((m) => [m.name, { medusa: [], ours: [], planned: [] }]))
     let s = 0
     let o = 0
     for (let r = 0; r < ROUNDS; r++) {
@@ -101,7 +106,19 @@ async function main() {
         const sys = system.slice(s, (s += PER_ROUND))
         const our = ours.slice(o, (o += PER_ROUND))
         times[m.name].medusa.push((await runWorkers(sys, m.concurrency, medusaCapture)) / sys.length)
-        times[m.name].ours.push((await runWorkers(our, m.concurrency, ourCredit)) / our.length)
+        // and the same path with the prepared statements off (dbPreparedStatements: false), Postgres planning each
+        // statement each time; which of the two goes first alternates by round
+        const unplanned = ours.slice(o, (o += PER_ROUND))
+        const prepared = async () => times[m.name].ours.push((await runWorkers(our, m.concurrency, ourCredit)) / our.length)
+        const planned = async () => {
+          usePreparedStatements(false)
+          try {
+            times[m.name].planned.push((await runWorkers(unplanned, m.concurrency, ourCredit)) / unplanned.length)
+          } finally {
+            usePreparedStatements(waas.getOptions().dbPreparedStatements)
+          }
+        }
+        for (const side of r % 2 === 0 ? [prepared, planned] : [planned, prepared]) await side()
       }
     }
 
@@ -123,11 +140,15 @@ async function main() {
     const rows = MODES.map((m) => {
       const med = median(times[m.name].medusa)
       const our = median(times[m.name].ours)
-      return [m.name, (1000 / med).toFixed(1), med.toFixed(1), (1000 / our).toFixed(1), our.toFixed(1), (med / our).toFixed(2), (our - med).toFixed(1)]
+      const planned = median(times[m.name].planned)
+      return [
+        m.name, (1000 / med).toFixed(1), med.toFixed(1), (1000 / our).toFixed(1), our.toFixed(1), (med / our).toFixed(2), (our - med).toFixed(1),
+        planned.toFixed(1), (planned - our).toFixed(1),
+      ]
     })
     report(
       `crediting a deposit vs Medusa's capture ceiling (${ROUNDS} interleaved rounds of ${PER_ROUND} per mode, medians)`,
-      ["mode", "medusa/s", "medusa ms", "ours/s", "ours ms", "ours/medusa", "ours adds ms"],
+      ["mode", "medusa/s", "medusa ms", "ours/s", "ours ms", "ours/medusa", "ours adds ms", "ours unprepared ms", "prepared saves ms"],
       rows,
     )
     console.log(
