@@ -1,4 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { preparedRaw } from "../prepared-sql"
 import { DEPOSIT_TABLE, type DepositFactsRow } from "./ledger-sql"
 
 /**
@@ -29,7 +30,9 @@ export async function listAppliedUnchanged(db: Knex, page: readonly DepositFacts
     waas_created_at: f.waas_created_at.toISOString(),
     waas_updated_at: f.waas_updated_at.toISOString(),
   }))
-  const result = await db.raw<{ rows: Array<{ waas_deposit_id: string }> }>(
+  const result = await preparedRaw<{ rows: Array<{ waas_deposit_id: string }> }>(
+    db,
+    "deposits_unchanged_v1",
     `SELECT d.waas_deposit_id
        FROM jsonb_to_recordset(CAST(:page AS jsonb)) AS p(
               waas_deposit_id text, symbol text, address_to text, amount text, txid text, confirmations integer,

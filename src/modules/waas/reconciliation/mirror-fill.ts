@@ -2,7 +2,7 @@ import type { Knex } from "@medusajs/framework/mikro-orm/knex"
 import { DepositRecord, MinerFeeRecord, PAGE_SIZE, WithdrawRecord } from "../../../protocol"
 import type { ModuleDeps } from "../module-context"
 import { depositRow, minerFeeRow, MirrorRow, withdrawalRow } from "./mirror-rows"
-import { advanceMirrorCursor, listNotFinal, readMirrorCursor, upsertMirrorRows } from "./mirror-sql"
+import { advanceMirrorCursor, ensureMirrorCursor, listNotFinal, readMirrorCursor, upsertMirrorRows } from "./mirror-sql"
 import type { MirrorKind } from "./recon-states"
 
 const SYNC = { deposit: "syncDepositList", withdrawal: "syncWithdrawList", miner_fee: "syncMinerFeeList" } as const
@@ -48,13 +48,18 @@ export class WaasMirror {
     return { rows, unreadable, maxId: maxId === null ? null : String(maxId) }
   }
 
-  /** Stores a page read after `after` (by the fill or by a poller) and moves the mirror's cursor when it can. */
+  /**
+   * Stores a page read after `after` (by the fill or by a poller) and moves the mirror's cursor when it can: three
+   * statements in this order, each atomic on its own, with no transaction around them (two round trips fewer on
+   * every poller's page). The cursor moves only once the rows are stored; a failure between the two leaves the
+   * rows stored and the cursor where it was, so the page is read again, and upserted again without harm.
+   */
   async ingestPage(kind: MirrorKind, after: string, page: ParsedPage): Promise<void> {
-    await this.deps.db.transaction(async (trx) => {
-      await upsertMirrorRows(trx, page.rows)
+    await this.deps.db.read(async (db) => {
+      await upsertMirrorRows(db, page.rows)
       // a poller's page may come before the reconciliation ever ran: the cursor row is created at 0 then
-      await readMirrorCursor(trx, kind)
-      if (page.maxId !== null && BigInt(page.maxId) > BigInt(after)) await advanceMirrorCursor(trx, kind, after, page.maxId)
+      await ensureMirrorCursor(db, kind)
+      if (page.maxId !== null && BigInt(page.maxId) > BigInt(after)) await advanceMirrorCursor(db, kind, after, page.maxId)
     })
   }
 

@@ -1,4 +1,5 @@
 import type { Knex } from "@medusajs/framework/mikro-orm/knex"
+import { preparedRaw } from "../prepared-sql"
 import type { MirrorRow } from "./mirror-rows"
 import type { MirrorKind } from "./recon-states"
 
@@ -28,7 +29,9 @@ const DATA = ["request_id", "uid", "symbol", "amount", "status", "withdraw_type"
  */
 export async function upsertMirrorRows(db: Knex, rows: readonly MirrorRow[]): Promise<number> {
   if (rows.length === 0) return 0
-  const result = await db.raw<{ rowCount: number }>(
+  const result = await preparedRaw<{ rowCount: number }>(
+    db,
+    "mirror_upsert_v1",
     `INSERT INTO ${MIRROR_TABLE} (id, kind, waas_id, request_id, uid, symbol, amount, status, withdraw_type, address_from,
         address_to, txid, confirmations, fee, fee_symbol, real_fee, withdraw_fee, withdraw_fee_symbol, final,
         waas_created_at, waas_updated_at, fetched_at, created_at, updated_at)
@@ -52,14 +55,21 @@ export async function upsertMirrorRows(db: Knex, rows: readonly MirrorRow[]): Pr
   return result.rowCount
 }
 
-export async function readMirrorCursor(db: Knex, kind: MirrorKind): Promise<string> {
-  const name = MIRROR_CURSORS[kind]
-  await db.raw(
+/** the mirror cursor's row, created at 0 if it does not exist yet (a poller's page may come before any reconciliation) */
+export async function ensureMirrorCursor(db: Knex, kind: MirrorKind): Promise<void> {
+  await preparedRaw(
+    db,
+    "mirror_cursor_ensure_v1",
     `INSERT INTO ${CURSOR_TABLE} (id, name, max_id, created_at, updated_at)
      VALUES ('wcur_' || replace(gen_random_uuid()::text, '-', ''), ?, '0', now(), now())
      ON CONFLICT (name) WHERE deleted_at IS NULL DO NOTHING`,
-    [name],
+    [MIRROR_CURSORS[kind]],
   )
+}
+
+export async function readMirrorCursor(db: Knex, kind: MirrorKind): Promise<string> {
+  const name = MIRROR_CURSORS[kind]
+  await ensureMirrorCursor(db, kind)
   const r = await db.raw<{ rows: Array<{ max_id: string }> }>(`SELECT max_id FROM ${CURSOR_TABLE} WHERE name = ? AND deleted_at IS NULL`, [name])
   return r.rows[0].max_id
 }
@@ -72,7 +82,9 @@ export async function readMirrorCursor(db: Knex, kind: MirrorKind): Promise<stri
  */
 export async function advanceMirrorCursor(db: Knex, kind: MirrorKind, from: string, to: string): Promise<boolean> {
   if (!/^\d+$/.test(from) || !/^\d+$/.test(to)) throw new RangeError(`mirror cursor ${kind}: cannot move from ${from} to ${to}`)
-  const r = await db.raw<{ rowCount: number }>(
+  const r = await preparedRaw<{ rowCount: number }>(
+    db,
+    "mirror_cursor_advance_v1",
     `UPDATE ${CURSOR_TABLE} SET max_id = :to, updated_at = now()
       WHERE name = :name AND deleted_at IS NULL AND max_id::numeric >= :from::numeric AND max_id::numeric < :to::numeric`,
     { name: MIRROR_CURSORS[kind], from, to },
