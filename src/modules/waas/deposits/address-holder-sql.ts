@@ -25,11 +25,12 @@ export async function findAddressHolder(
   // address_assigned_at is null only on rows written before the column existed: they took it at creation.
   // A payment that handed its address to a new session of the same cart holds it no more: that successor
   // inherited its address_assigned_at and is the one a transfer since then belongs to (checkout/cart-address.ts).
-  const result = await preparedRaw<{ rows: Array<{ id: string }> }>(trx, "address_holder_v1", holderSubquery(":address", "CAST(:at AS timestamptz)", ":grace"), {
-    address,
-    at,
-    grace: graceSeconds,
-  })
+  const result = await preparedRaw<{ rows: Array<{ id: string }> }>(
+    trx,
+    "address_holder_v1",
+    holderSubquery(":address", "CAST(:at AS timestamptz)", ":grace"),
+    { address, at, grace: graceSeconds },
+  )
   return result.rows[0]?.id ?? null
 }
 

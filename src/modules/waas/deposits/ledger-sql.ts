@@ -58,7 +58,9 @@ export async function insertDepositIfNew(
   source: string,
   now: Date,
 ): Promise<boolean> {
-  const result = await preparedRaw<{ rowCount: number }>(trx, "deposit_insert_v1",
+  const result = await preparedRaw<{ rowCount: number }>(
+    trx,
+    "deposit_insert_v1",
     `INSERT INTO ${DEPOSIT_TABLE}
        (id, waas_deposit_id, symbol, address_to, amount, txid, confirmations, waas_status, waas_created_at,
         waas_updated_at, status, last_source, created_at, updated_at)
@@ -71,7 +73,9 @@ export async function insertDepositIfNew(
 }
 
 export async function lockDepositByWaasId(trx: Knex.Transaction, waasDepositId: string): Promise<DepositRow | null> {
-  const result = await preparedRaw<{ rows: DepositRow[] }>(trx, "deposit_lock_by_waas_id_v1",
+  const result = await preparedRaw<{ rows: DepositRow[] }>(
+    trx,
+    "deposit_lock_by_waas_id_v1",
     `SELECT ${DEPOSIT_COLUMNS} FROM ${DEPOSIT_TABLE} WHERE waas_deposit_id = ? AND deleted_at IS NULL FOR UPDATE`,
     [waasDepositId],
   )
@@ -79,7 +83,9 @@ export async function lockDepositByWaasId(trx: Knex.Transaction, waasDepositId: 
 }
 
 export async function lockDepositById(trx: Knex.Transaction, id: string): Promise<DepositRow | null> {
-  const result = await preparedRaw<{ rows: DepositRow[] }>(trx, "deposit_lock_v1",
+  const result = await preparedRaw<{ rows: DepositRow[] }>(
+    trx,
+    "deposit_lock_v1",
     `SELECT ${DEPOSIT_COLUMNS} FROM ${DEPOSIT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
     [id],
   )
@@ -103,7 +109,9 @@ export async function updateDepositRow(
     now: Date
   },
 ): Promise<void> {
-  const result = await preparedRaw<{ rowCount: number }>(trx, "deposit_update_v1",
+  const result = await preparedRaw<{ rowCount: number }>(
+    trx,
+    "deposit_update_v1",
     `UPDATE ${DEPOSIT_TABLE}
         SET status = :to, crypto_payment_id = :crypto_payment_id, timing = :timing, orphan_reason = :orphan_reason,
             review_reason = :review_reason, symbol = :symbol, address_to = :address_to, amount = :amount, txid = :txid, confirmations = :confirmations, waas_status = :waas_status,
@@ -136,7 +144,9 @@ export async function refreshDepositFacts(
   trx: Knex.Transaction,
   args: { id: string; facts: DepositFactsRow; source: string; now: Date },
 ): Promise<void> {
-  await preparedRaw(trx, "deposit_refresh_facts_v1",
+  await preparedRaw(
+    trx,
+    "deposit_refresh_facts_v1",
     `UPDATE ${DEPOSIT_TABLE}
         SET confirmations = :confirmations, waas_status = :waas_status, waas_updated_at = :waas_updated_at,
             last_source = :source, updated_at = :now
@@ -201,7 +211,9 @@ export const PAYMENT_COLUMNS =
   "id, payment_session_id, order_id, status, symbol, address, decimals, amount_due, expires_at, monitor_until, medusa_captured_at"
 
 export async function lockPayment(trx: Knex.Transaction, id: string): Promise<PaymentRow | null> {
-  const result = await preparedRaw<{ rows: PaymentRow[] }>(trx, "payment_lock_v1",
+  const result = await preparedRaw<{ rows: PaymentRow[] }>(
+    trx,
+    "payment_lock_v1",
     `SELECT ${PAYMENT_COLUMNS} FROM ${PAYMENT_TABLE} WHERE id = ? AND deleted_at IS NULL FOR UPDATE`,
     [id],
   )
@@ -227,7 +239,9 @@ export async function insertCredit(
     now: Date
   },
 ): Promise<boolean> {
-  const result = await preparedRaw<{ rowCount: number }>(trx, "credit_insert_v1",
+  const result = await preparedRaw<{ rowCount: number }>(
+    trx,
+    "credit_insert_v1",
     `INSERT INTO ${CREDIT_TABLE}
        (id, waas_deposit_id, deposit_id, crypto_payment_id, entry, symbol, amount, late, source, credited_by, created_at, updated_at)
      VALUES (:id, :waas_deposit_id, :deposit_id, :crypto_payment_id, 'credit', :symbol, :amount, :late, :source, :credited_by, :now, :now)
@@ -247,7 +261,9 @@ export interface LedgerRows {
 /** What a payment's status is derived from: its ledger entries, its held deposits, its unfinished deposits. */
 export async function readPaymentLedger(trx: Knex.Transaction, paymentId: string): Promise<LedgerRows> {
   // one round trip: the payment's ledger entries (in their order) and the deposits that count on it
-  const result = await preparedRaw<{ rows: Array<{ kind: "entry" | "deposit"; status: string; amount: string }> }>(trx, "payment_ledger_v1",
+  const result = await preparedRaw<{ rows: Array<{ kind: "entry" | "deposit"; status: string; amount: string }> }>(
+    trx,
+    "payment_ledger_v1",
     `SELECT kind, status, amount FROM (
         SELECT 'entry' AS kind, entry::text AS status, amount, created_at, id
           FROM ${CREDIT_TABLE} WHERE crypto_payment_id = :id AND deleted_at IS NULL
@@ -282,7 +298,9 @@ export async function updatePaymentSettlement(
     now: Date
   },
 ): Promise<void> {
-  const result = await preparedRaw<{ rowCount: number }>(trx, "payment_settle_v1",
+  const result = await preparedRaw<{ rowCount: number }>(
+    trx,
+    "payment_settle_v1",
     `UPDATE ${PAYMENT_TABLE}
         SET status = :to, amount_received = :amount_received, amount_pending = :amount_pending,
             amount_excess = :amount_excess, updated_at = :now

@@ -51,7 +51,7 @@ export class WaasMirror {
   /**
    * Stores a page read after `after` (by the fill or by a poller) and moves the mirror's cursor when it can: three
    * statements in this order, each atomic on its own, with no transaction around them (two round trips fewer on
-   * every poller's page). The cursor moves only once the rows are stored; a failure between the two leaves the
+   * every poller's page). The cursor moves only once the rows are stored; a failure after the upsert leaves the
    * rows stored and the cursor where it was, so the page is read again, and upserted again without harm.
    */
   async ingestPage(kind: MirrorKind, after: string, page: ParsedPage): Promise<void> {
