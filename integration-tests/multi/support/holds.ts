@@ -47,7 +47,7 @@ export async function waitForLockWaiter(cluster: Cluster, what: string, pattern:
 }
 
 /**
- * One Redis command with an integer answer (PTTL, EXISTS), in RESP over a plain socket: enough to look at
+ * One Redis command with an integer answer (PTTL, EXISTS, PEXPIRE), in RESP over a plain socket: enough to look at
  * Medusa's locks (locking-redis keeps `medusa_lock:<key>`) without a client library the project does not depend on.
  */
 export function redisInteger(url: string, ...args: string[]): Promise<number> {
