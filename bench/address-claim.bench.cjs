@@ -3,7 +3,7 @@
 // transaction of the claim (`UPDATE … WHERE id = (SELECT … ORDER BY … LIMIT 1 FOR UPDATE SKIP LOCKED)
 // RETURNING`) and the INSERT of the payment row, on the same tables with the same indexes?
 // Ours is what checkout really runs: createPaymentForSession through the Medusa module (quote, the idempotency
-// check, the claim, the insert), for a cart's first session (the cart's advisory lock, one statement more) and
+// check, the claim, the insert), for a cart's first session (the same one statement, with the cart's advisory lock inside it) and
 // for a session without a cart. Same Postgres, same connection pool, same run; rounds interleave ours and the
 // baseline and the table shows medians. A cost per claim that grows with the pool would show in the last table.
 // The plain claim runs a second time with the module's prepared statements off (dbPreparedStatements: false):

@@ -1,10 +1,10 @@
 import path from "node:path"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
-import type { SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
+import type { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { WAAS_MODULE } from ".."
-import { DEPOSIT_DETECTED_MESSAGE } from "../checkout/cart-address"
+import { cartLockKey, DEPOSIT_DETECTED_MESSAGE } from "../checkout/cart-address"
 import type WaasModuleService from "../service"
-import type { PaymentForSessionInput } from "../types"
+import type { CryptoPaymentDTO, PaymentForSessionInput } from "../types"
 import { depositRecord } from "./support/deposit-record"
 import { testOptions } from "./support/fixtures"
 import { recordingLogger } from "./support/logger"
@@ -31,6 +31,14 @@ moduleIntegrationTestRunner<WaasModuleService>({
     const available = async (symbol = "USDTERC20") => (await service.listPoolAddresses({ symbol, status: "available" })).length
     const poolRow = async (id: string) => (await service.listPoolAddresses({ id }))[0]
     const statusOf = async (session_id: string) => (await service.retrievePaymentBySession(session_id))?.status
+    const waitForLockWaiter = async () => {
+      for (let i = 0; i < 200; i++) {
+        const waiting = await knex().raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)
+        if (waiting.rows[0].n > 0) return
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      throw new Error("no statement waited for the cart's advisory lock")
+    }
 
     it("a session re-created for the same cart takes the cart's address over; the old payment is canceled", async () => {
       await seedPool(service, "USDTERC20", 3)
@@ -133,6 +141,32 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const assigned = await service.listPoolAddresses({ status: "assigned" })
       expect(assigned.map((a) => a.crypto_payment_id)).toEqual([live[0].id])
       expect(await available()).toBe(11)
+    })
+
+    it("a cart's first session that waited for the cart's lock while another first session committed takes that one's address over", async () => {
+      await seedPool(service, "USDTERC20", 3)
+      const em = MikroOrmWrapper.forkManager() as SqlEntityManager
+      let late: Promise<CryptoPaymentDTO> | undefined
+      const first = await em.transactional(async (tem) => {
+        const trx = tem.getTransactionContext() as Knex
+        await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [cartLockKey("paycol_race")])
+        // the late session's one statement starts (its snapshot is taken) and waits for the cart's lock inside it
+        late = session("payses_race2", "paycol_race")
+        await waitForLockWaiter()
+        // meanwhile the cart's first payment is inserted and committed, invisible to that snapshot
+        return service.createPaymentForSession(
+          { session_id: "payses_race1", payment_collection_id: "paycol_race", amount: 10, currency_code: "usd" },
+          { transactionManager: tem },
+        )
+      })
+      // the late one's insert meets the unique cart_first index; it takes the first one's address over instead
+      const second = await late!
+      expect(first.cart_first).toBe(true)
+      expect(second).toMatchObject({ address: first.address, pool_address_id: first.pool_address_id, cart_first: false, status: "awaiting_payment" })
+      expect(await service.retrievePaymentBySession("payses_race1")).toMatchObject({ status: "canceled", address_handed_over_to: second.id })
+      // the address its failed statement had picked went back with it
+      expect((await service.listPoolAddresses({ status: "assigned" })).map((a) => a.crypto_payment_id)).toEqual([second.id])
+      expect(await available()).toBe(2)
     })
 
     it("a transfer made before the session was re-created is credited to the cart's live payment", async () => {

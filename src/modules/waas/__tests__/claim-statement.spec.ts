@@ -138,7 +138,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
         )
         const trx = tem.getTransactionContext() as Knex
         const prepared = await trx.raw(`SELECT name, from_sql FROM pg_prepared_statements WHERE name LIKE 'waas%'`)
-        expect(prepared.rows).toEqual([{ name: "waas_claim_payment_v1", from_sql: false }])
+        expect(prepared.rows).toEqual([{ name: "waas_claim_payment_v2", from_sql: false }])
         // the same statement again on the same connection: the idempotent repeat returns the stored payment
         const again = await service.createPaymentForSession(
           { session_id: "payses_prep", amount: "5", currency_code: "usd", symbol: "USDTERC20" },

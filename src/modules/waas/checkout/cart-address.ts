@@ -46,7 +46,9 @@ export const DEPOSIT_DETECTED_MESSAGE =
 /**
  * Serialises the cart's new sessions and locks its payments. The advisory lock is what makes concurrent
  * sessions of one cart queue: row locks alone would not, since a payment a concurrent session inserts is
- * invisible to a statement that started before it committed. Transaction-scoped: gone at commit.
+ * invisible to a statement that started before it committed. Transaction-scoped: gone at commit. (A cart's
+ * first session takes the lock inside its one statement instead, with the unique cart_first index behind it
+ * for what that statement's older snapshot cannot see: claim-payment-sql.ts.)
  */
 export async function lockCart(db: Knex.Transaction, collectionId: string): Promise<void> {
   await db.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [cartLockKey(collectionId)])

@@ -5,6 +5,7 @@ import { claimPickedCte, pickAddressCtes } from "../pool/pick-address-sql"
 import { PAYMENT_TABLE, POOL_TABLE } from "../pool/pool-sql"
 import type { CryptoPaymentDTO } from "../types"
 import { preparedRaw } from "../prepared-sql"
+import { cartLockKey } from "./cart-address"
 
 /**
  * A new crypto payment row as checkout writes it. The address columns come from the claim (the fast path) or
@@ -53,7 +54,7 @@ export type ClaimOutcome =
  * select `*` from a table. A module spec checks this list against the table, so a migration that adds a column
  * and forgets it here fails there.
  */
-export const PAYMENT_ROW_COLUMNS = `id, payment_session_id, payment_collection_id, address_handed_over_to, order_id, symbol, network, address,
+export const PAYMENT_ROW_COLUMNS = `id, payment_session_id, payment_collection_id, address_handed_over_to, cart_first, order_id, symbol, network, address,
   address_assigned_at, address_free_since, memo, pool_address_id, fiat_amount, raw_fiat_amount, currency_code, amount_due, rate,
   rate_source, rate_at, decimals, expires_at, monitor_until, status, amount_received, amount_pending, amount_excess,
   medusa_captured_at, session_binding, created_at, updated_at, deleted_at`
@@ -80,13 +81,20 @@ function insertValues(row: NewPaymentRow): { columns: string; values: string; bi
   }
 }
 
+/** the unique index that allows one first payment per cart (cart_first) */
+export const CART_FIRST_INDEX = "IDX_waas_crypto_payment_cart_first"
+
 /**
  * Idempotency, claim and insert in ONE statement (data-modifying CTEs): if the session has no payment yet
  * and its cart (when given) has none either, an address is picked and locked (pick-address-sql.ts), marked
- * assigned, and the payment row inserted with it, returned as stored. Otherwise it writes nothing and says
- * why. A cart with payments goes the takeover path (cart-address.ts), which needs the cart's advisory lock
- * taken by an EARLIER statement of the transaction: a payment that a concurrent session of the same cart
- * committed is then visible to this one. Atomic on its own; inside a transaction it joins it.
+ * assigned, and the payment row inserted with it (cart_first when it has a cart), returned as stored.
+ * Otherwise it writes nothing and says why. A cart with payments goes the takeover path (cart-address.ts).
+ *
+ * A cart's session takes the cart's advisory lock inside the statement, before any address is picked. The
+ * statement's snapshot is older than the lock, so a first payment that a concurrent session of the cart
+ * committed meanwhile is invisible to it; the unique index on cart_first is what catches that one: this insert
+ * then fails (isCartFirstConflict), the whole statement with it, and the caller goes the takeover path. Atomic on
+ * its own; inside a transaction it joins it (there the cart's lock is taken by an earlier statement, lockCart).
  */
 export async function claimAndInsertPayment(
   db: Knex,
@@ -97,29 +105,51 @@ export async function claimAndInsertPayment(
   const { columns, values, bindings } = insertValues(row)
   const result = await preparedRaw<{ rows: Array<Record<string, unknown> & { claim_outcome: ClaimOutcome["kind"] }> }>(
     db,
-    "claim_payment_v1",
+    "claim_payment_v2",
     `WITH existing AS (
         SELECT ${PAYMENT_ROW_COLUMNS} FROM ${PAYMENT_TABLE} WHERE payment_session_id = :sessionId AND deleted_at IS NULL),
+     cart_lock AS (
+        SELECT pg_advisory_xact_lock(hashtext(CAST(:cartLockKey AS text))) FROM (SELECT 1) one
+         WHERE CAST(:payment_collection_id AS text) IS NOT NULL),
      cart AS (
         SELECT 1 FROM ${PAYMENT_TABLE}
          WHERE CAST(:payment_collection_id AS text) IS NOT NULL AND payment_collection_id = :payment_collection_id
            AND deleted_at IS NULL
          LIMIT 1),
-     ${pickAddressCtes(POOL_TABLE, "NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM cart)")},
+     ${pickAddressCtes(
+       POOL_TABLE,
+       `(CAST(:payment_collection_id AS text) IS NULL OR EXISTS (SELECT 1 FROM cart_lock))
+        AND NOT EXISTS (SELECT 1 FROM existing) AND NOT EXISTS (SELECT 1 FROM cart)`,
+     )},
      ${claimPickedCte(POOL_TABLE)},
      inserted AS (
-        INSERT INTO ${PAYMENT_TABLE} (${columns}, address, memo, pool_address_id, address_assigned_at, address_free_since)
-        SELECT ${values}, c.address, c.memo, c.id, CAST(:now AS timestamptz), c.free_since FROM claimed c
+        INSERT INTO ${PAYMENT_TABLE} (${columns}, address, memo, pool_address_id, address_assigned_at, address_free_since, cart_first)
+        SELECT ${values}, c.address, c.memo, c.id, CAST(:now AS timestamptz), c.free_since,
+               CAST(:payment_collection_id AS text) IS NOT NULL
+          FROM claimed c
         RETURNING ${PAYMENT_ROW_COLUMNS})
      SELECT 'inserted' AS claim_outcome, i.* FROM inserted i
      UNION ALL SELECT 'existing', e.* FROM existing e
      UNION ALL SELECT 'cart', e.* FROM cart LEFT JOIN existing e ON false WHERE NOT EXISTS (SELECT 1 FROM existing)`,
-    { ...bindings, sessionId: row.payment_session_id, paymentId: row.id, symbol: row.symbol, now: args.now },
+    {
+      ...bindings,
+      sessionId: row.payment_session_id,
+      paymentId: row.id,
+      symbol: row.symbol,
+      now: args.now,
+      cartLockKey: row.payment_collection_id ? cartLockKey(row.payment_collection_id) : null,
+    },
   )
   const first = result.rows[0]
   if (!first) return { kind: "empty" }
   if (first.claim_outcome === "cart") return { kind: "cart" }
   return { kind: first.claim_outcome, payment: paymentFromRow(first) }
+}
+
+/** The claim lost the race for its cart's first payment (a concurrent session of the cart inserted it). */
+export function isCartFirstConflict(error: unknown): boolean {
+  const e = error as { code?: unknown; constraint?: unknown } | null
+  return e?.code === "23505" && e.constraint === CART_FIRST_INDEX
 }
 
 /** Inserts a payment row whose address is already settled (the cart's takeover); returns it as stored. */

@@ -8,7 +8,7 @@ import { claimAvailableAddress, ClaimedAddress, handOverAddress, lockHeldAddress
 import type { CryptoPaymentDTO, PaymentForSessionInput, Quote } from "../types"
 import { formatDecimal } from "../../../protocol"
 import { cancelHandedOver, CartPaymentRow, findCartAddress, lockCart } from "./cart-address"
-import { claimAndInsertPayment, ClaimOutcome, insertPaymentRow, NewPaymentRow } from "./claim-payment-sql"
+import { claimAndInsertPayment, ClaimOutcome, insertPaymentRow, isCartFirstConflict, NewPaymentRow } from "./claim-payment-sql"
 import type { Coins } from "./coins"
 import { LiveFallback, PoolEmptySignal } from "./live-fallback"
 import { depositSeen, toPositiveFiat } from "./payment-amounts"
@@ -50,8 +50,8 @@ export class PaymentClaims {
    * not at all; when the pool is empty, one address may be fetched live (live-fallback.ts) before giving up
    * with NoDepositAddressError.
    *
-   * The hot path (the cart's first session) is one statement after the cart's lock: the idempotency check,
-   * the claim and the insert (claim-payment-sql.ts), with no ORM write or read-back.
+   * The hot path (the cart's first session, or a session without a cart) is one statement: the idempotency
+   * check, the claim and the insert (claim-payment-sql.ts), with no ORM write or read-back.
    */
   async createPaymentForSession(input: PaymentForSessionInput, sharedContext: Context = {}): Promise<CryptoPaymentDTO> {
     let req: ClaimRequest
@@ -93,15 +93,24 @@ export class PaymentClaims {
   }
 
   /**
-   * Claim (or the cart's takeover) + insert, atomically. Without a cart it is the one statement, atomic by
-   * itself: no transaction around it (it joins the caller's, if any). With a cart, one transaction: the cart's
-   * lock first, in a statement of its own (cart-address.ts says why), then the statement, then the takeover
-   * rules if the cart has payments. Writes nothing when it throws PoolEmptySignal (no address).
+   * Claim (or the cart's takeover) + insert, atomically. Without a cart, and for a cart's first session, it is
+   * the one statement, atomic by itself, with no transaction around it (claim-payment-sql.ts). A cart that has
+   * payments, or whose first payment a concurrent session has just inserted, goes one transaction: the cart's
+   * lock first, in a statement of its own (cart-address.ts says why), the statement again, then the takeover
+   * rules. Inside a caller's transaction only the latter runs (a failed insert would abort the caller's
+   * transaction). Writes nothing when it throws PoolEmptySignal (no address).
    */
   private async insert(db: Knex, req: ClaimRequest): Promise<CryptoPaymentDTO> {
     const now = this.deps.now()
     const row = this.newRow(req, now)
     if (!row.payment_collection_id) return this.outcome(await claimAndInsertPayment(db, row, { now }), req)
+    if (!db.isTransaction) {
+      const first = await claimAndInsertPayment(db, row, { now }).catch((e: unknown): ClaimOutcome => {
+        if (isCartFirstConflict(e)) return { kind: "cart" }
+        throw e
+      })
+      if (first.kind !== "cart") return this.outcome(first, req)
+    }
     const inTransaction = <T>(fn: (trx: Knex.Transaction) => Promise<T>): Promise<T> =>
       db.isTransaction ? fn(db as Knex.Transaction) : db.transaction(fn)
     return inTransaction(async (trx) => {

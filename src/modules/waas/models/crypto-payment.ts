@@ -23,6 +23,12 @@ const CryptoPayment = model
        * address belong to that payment (deposits/ledger-sql.ts findAddressHolder), not to this canceled one
        */
       address_handed_over_to: model.text().nullable(),
+      /**
+       * true on the payment a cart's first session inserts (the cart had none). A unique index allows one per
+       * cart, so two first sessions of one cart at once cannot both take a pool address without the cart's lock:
+       * the second one's insert fails and it goes the takeover path (checkout/claim-payment-sql.ts)
+       */
+      cart_first: model.boolean().default(false),
       order_id: model.text().nullable(),
       symbol: model.text(),
       network: model.text(),
@@ -78,6 +84,7 @@ const CryptoPayment = model
       on: ["payment_collection_id"],
       where: "payment_collection_id IS NOT NULL",
     },
+    { name: "IDX_waas_crypto_payment_cart_first", on: ["payment_collection_id"], unique: true, where: "cart_first = true" },
     { name: "IDX_waas_crypto_payment_status_expires", on: ["status", "expires_at"] },
     { name: "IDX_waas_crypto_payment_symbol_address", on: ["symbol", "address"] },
     { name: "IDX_waas_crypto_payment_address_assigned", on: ["address", "address_assigned_at"] },
