@@ -140,7 +140,7 @@ async function main() {
 
     // ---------------------------------------------------------------- payments and their deposits
     await waas.refillPool({ symbols: ["USDTERC20"] })
-    await waas.markDepositPollRun()
+    await waas.depositPoll().markRun()
     const bySession = []
     for (let i = 0; i < PAYMENTS; i++) {
       const amount = 10 + (i % 90)

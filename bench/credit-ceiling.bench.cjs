@@ -55,7 +55,7 @@ async function main() {
       container.resolve("event_bus").unsubscribe(subscriber.config.event, subscriber.default, subscriber.config.context)
     }
     await waas.refillPool({ symbols: ["USDTERC20"] })
-    await waas.markDepositPollRun()
+    await waas.depositPoll().markRun()
 
     // Medusa's side: system-provider sessions
     const system = []

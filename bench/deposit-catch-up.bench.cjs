@@ -23,7 +23,7 @@ async function main() {
     const { runDepositPoll } = require("../src/workflows/deposits/runners/run-deposit-poll")
     const waas = container.resolve("waas")
     const db = container.resolve("__pg_connection__")
-    await waas.markDepositPollRun()
+    await waas.depositPoll().markRun()
 
     const title = "catch-up: deposits whose callbacks were all lost, recovered by the poller (pull, apply, capture in Medusa)"
     const header = ["deposits", "polls", "records", "s", "deposits/s", "ms each", "RSS before MB", "RSS peak MB", "peak - before MB"]

@@ -25,8 +25,8 @@ async function main() {
     const db = container.resolve("__pg_connection__")
 
     await fillPool(waas, db, DEPOSITS)
-    await waas.markDepositPollRun()
-    const start = await waas.getDepositCursor()
+    await waas.depositPoll().markRun()
+    const start = await waas.depositPoll().cursor()
     const paid = await paidPayments(store, DEPOSITS)
     // applied once, as their callbacks would have (here by a first poll: the simulator sends no notifications)
     const first = await runDepositPoll(container, { force: true })
@@ -53,7 +53,7 @@ async function main() {
             if (!r.applied) throw new Error(`before: ${r.error}`)
           }
           const last = waasIdOf(deposits[deposits.length - 1])
-          await waas.advanceDepositCursor(cursor, last)
+          await waas.depositPoll().advance(cursor, last)
           cursor = last
           if (deposits.length < 100) break
         }

@@ -65,7 +65,7 @@ storeIntegrationTestRunner({
     beforeAll(async () => {
       seeded = await seedStore(container())
       await waas().refillPool()
-      await waas().markDepositPollRun()
+      await waas().depositPoll().markRun()
       sim().control.addMerchant({ appId: merchant.appId, merchantPublicKey: merchantKeys.publicKey, notifyUrl: `${baseUrl()}/hooks/waas/notify` })
       browser = await launchBrowser()
     })

@@ -75,7 +75,7 @@ export function useDepositStore(
     seededStore = await seedStore(container())
     await waas().refillPool()
     // the scheduled poller's interval starts now (a day in these options): only the tests poll
-    await waas().markDepositPollRun()
+    await waas().depositPoll().markRun()
     if (adminUser) await createAdminUser(container(), adminUser.email, adminUser.password)
     if (subscriptions) {
       const eventBus = container().resolve<IEventBusModuleService>(Modules.EVENT_BUS)

@@ -58,7 +58,7 @@ export function reconciliationStore(ctx: StoreContext, w: ReturnType<typeof useR
   beforeAll(async () => {
     seeded = await seedStore(container())
     await waas().refillPool()
-    await waas().markDepositPollRun()
+    await waas().depositPoll().markRun()
     await waas().withdrawals().poll.markRun()
     await createAdminUser(container(), REQUESTER.email, REQUESTER.password)
     await createAdminUser(container(), APPROVER.email, APPROVER.password)
@@ -83,7 +83,7 @@ export function reconciliationStore(ctx: StoreContext, w: ReturnType<typeof useR
       "mirror:withdrawals": newest(state.withdrawals.map((x) => x.id)),
       "mirror:miner_fees": newest(state.minerFees.map((f) => f.id)),
     }
-    await waas().getDepositCursor()
+    await waas().depositPoll().cursor()
     await waas().withdrawals().poll.cursor()
     for (const [name, max] of Object.entries(cursors)) {
       await db().raw(

@@ -75,7 +75,7 @@ storeIntegrationTestRunner({
         }, { subscriberId: `refunds-spec-${name}` })
       }
       await waas().refillPool()
-      await waas().markDepositPollRun()
+      await waas().depositPoll().markRun()
       await waas().withdrawals().poll.markRun()
       await createAdminUser(container(), REQUESTER.email, REQUESTER.password)
       await createAdminUser(container(), APPROVER.email, APPROVER.password)

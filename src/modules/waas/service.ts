@@ -257,24 +257,9 @@ export default class WaasModuleService extends WaasModuleBase {
     return this.deposits_.readCapturable(id, sharedContext)
   }
 
-  withDepositPollLock(fn: (signal: AbortSignal) => Promise<void>, sharedContext: Context = {}): Promise<boolean> {
-    return this.depositPoll_.withLock(fn, sharedContext)
-  }
-
-  isDepositPollDue(sharedContext: Context = {}): Promise<boolean> {
-    return this.depositPoll_.isDue(sharedContext)
-  }
-
-  markDepositPollRun(sharedContext: Context = {}): Promise<void> {
-    return this.depositPoll_.markRun(sharedContext)
-  }
-
-  getDepositCursor(sharedContext: Context = {}): Promise<string> {
-    return this.depositPoll_.cursor(sharedContext)
-  }
-
-  advanceDepositCursor(from: string, to: string, sharedContext: Context = {}): Promise<void> {
-    return this.depositPoll_.advance(from, to, sharedContext)
+  /** The deposit poller's lock, due time and sync cursor (deposits/deposit-poll-state.ts). */
+  depositPoll(): DepositPollState {
+    return this.depositPoll_
   }
 
   /** The hosted payment page's options, text and per-session model (checkout/payment-page/). */

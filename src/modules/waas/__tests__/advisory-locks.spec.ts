@@ -71,9 +71,9 @@ moduleIntegrationTestRunner<WaasModuleService>({
       let seen: Awaited<ReturnType<typeof inspectLock>> | undefined
       let second: boolean | undefined
       let secondRan = false
-      const ran = await service.withDepositPollLock(async () => {
+      const ran = await service.depositPoll().withLock(async () => {
         seen = await inspectLock()
-        second = await service.withDepositPollLock(async () => {
+        second = await service.depositPoll().withLock(async () => {
           secondRan = true
         })
       })
@@ -87,11 +87,11 @@ moduleIntegrationTestRunner<WaasModuleService>({
 
     it("a holder whose connection dies (a crashed instance) frees the lock for the next run", async () => {
       let next: boolean | undefined
-      const first = await service.withDepositPollLock(async () => {
+      const first = await service.depositPoll().withLock(async () => {
         const [holder] = await advisoryLockHolders(db)
         await db.raw("SELECT pg_terminate_backend(?)", [holder.pid])
         await waitUntil("the killed holder's lock to go", async () => (await advisoryLockHolders(db)).length === 0)
-        next = await service.withDepositPollLock(async () => undefined)
+        next = await service.depositPoll().withLock(async () => undefined)
       })
       expect(first).toBe(true)
       expect(next).toBe(true)

@@ -129,13 +129,13 @@ moduleIntegrationTestRunner<WaasModuleService>({
     })
 
     it("the deposit and withdrawal pollers not run for more than N minutes: raised, resolved by their next run", async () => {
-      await service.markDepositPollRun()
+      await service.depositPoll().markRun()
       await service.withdrawals().poll.markRun()
       expect(keys(await alerts().evaluate())).toEqual(NOTHING)
       await sql(`UPDATE waas_sync_cursor SET updated_at = now() - interval '11 minutes'`)
       expect(keys(await alerts().evaluate())).toEqual({ raised: ["deposit_poller_behind", "withdrawal_poller_behind"], resolved: [] })
       expect(keys(await alerts().evaluate())).toEqual(NOTHING)
-      await service.markDepositPollRun()
+      await service.depositPoll().markRun()
       expect(keys(await alerts().evaluate())).toEqual({ raised: [], resolved: ["deposit_poller_behind"] })
       await service.withdrawals().poll.markRun()
       expect(keys(await alerts().evaluate())).toEqual({ raised: [], resolved: ["withdrawal_poller_behind"] })

@@ -168,14 +168,14 @@ moduleIntegrationTestRunner<WaasModuleService>({
 
     it("the sync cursor moves only forward, and only from the value the mover read", async () => {
       // never run counts as due; a run spaces the next one out by depositPollIntervalSeconds (60)
-      expect(await service.isDepositPollDue()).toBe(true)
-      expect(await service.getDepositCursor()).toBe("0")
-      await service.advanceDepositCursor("0", "100")
-      await expect(service.advanceDepositCursor("0", "150")).rejects.toBeInstanceOf(CursorMovedError)
-      await expect(service.advanceDepositCursor("100", "99")).rejects.toThrow(RangeError)
-      expect(await service.getDepositCursor()).toBe("100")
-      await service.markDepositPollRun()
-      expect(await service.isDepositPollDue()).toBe(false)
+      expect(await service.depositPoll().isDue()).toBe(true)
+      expect(await service.depositPoll().cursor()).toBe("0")
+      await service.depositPoll().advance("0", "100")
+      await expect(service.depositPoll().advance("0", "150")).rejects.toBeInstanceOf(CursorMovedError)
+      await expect(service.depositPoll().advance("100", "99")).rejects.toThrow(RangeError)
+      expect(await service.depositPoll().cursor()).toBe("100")
+      await service.depositPoll().markRun()
+      expect(await service.depositPoll().isDue()).toBe(false)
     })
 
     it("the callback inbox: repeats bump one row, the lease lets one processor in, completion covers what it saw", async () => {

@@ -93,11 +93,11 @@ moduleIntegrationTestRunner<WaasModuleService>({
       // a callback for an id the WaaS never confirmed (forged, say) is only a hint: it does not move the start
       await service.recordCallback({ side: "deposit", id: 9_000_000_000, uid: 1, symbol: "USDTERC20", amount: "1", address_to: p.address, status: 1 } as unknown as Notification)
 
-      expect(await service.getDepositCursor()).toBe(String(high.id))
+      expect(await service.depositPoll().cursor()).toBe(String(high.id))
       // created once: later deposits, and later calls, leave it where it is (only the sync moves it)
       await service.applyDeposit(depositRecord(p, { amount: "3" }), "poll")
-      await service.markDepositPollRun()
-      expect(await service.getDepositCursor()).toBe(String(high.id))
+      await service.depositPoll().markRun()
+      expect(await service.depositPoll().cursor()).toBe(String(high.id))
     })
 
     it("depositSyncStartAfter, when set, is where the cursor starts; with nothing in the ledger and no option, at 0", async () => {

@@ -79,10 +79,10 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const destroying = new Promise<void>((resolve) => (destroyBegins = resolve))
       const poll = settle(
         "poll",
-        service.withDepositPollLock(async (signal?: AbortSignal) => {
+        service.depositPoll().withLock(async (signal?: AbortSignal) => {
           pollInside()
           await Promise.race([stopped(signal), destroying])
-          await service.getDepositCursor()
+          await service.depositPoll().cursor()
         }),
       )
       await inside

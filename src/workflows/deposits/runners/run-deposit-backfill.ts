@@ -40,8 +40,8 @@ export async function runDepositBackfill(container: MedusaContainer, input: Depo
     pages: 0, records: 0, skipped: 0, parked: 0, failed: 0, unidentified: 0,
     after: input.after, until: input.after, next_after: input.after, done: false,
   }
-  const locked = await waas.withDepositPollLock(async (signal) => {
-    report.until = await waas.getDepositCursor()
+  const locked = await waas.depositPoll().withLock(async (signal) => {
+    report.until = await waas.depositPoll().cursor()
     try {
       const end = await applySyncPages(
         container,

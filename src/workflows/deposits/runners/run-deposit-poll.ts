@@ -61,8 +61,8 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
     errors: [],
   }
   if (waas.isShuttingDown()) return { ...report, skipped: SHUTTING_DOWN }
-  const locked = await waas.withDepositPollLock(async (signal) => {
-    if (!opts.force && !(await waas.isDepositPollDue())) {
+  const locked = await waas.depositPoll().withLock(async (signal) => {
+    if (!opts.force && !(await waas.depositPoll().isDue())) {
       report.skipped = "the poll interval has not elapsed"
       return
     }
@@ -84,7 +84,7 @@ export async function runDepositPoll(container: MedusaContainer, opts: DepositPo
         }
       }
     } finally {
-      await waas.markDepositPollRun()
+      await waas.depositPoll().markRun()
     }
   })
   if (!locked) report.skipped = waas.isShuttingDown() ? SHUTTING_DOWN : "another instance is polling"
@@ -140,7 +140,7 @@ async function syncFromCursor(
   logger: Logger,
   report: DepositPollReport,
 ): Promise<void> {
-  const cursor = await waas.getDepositCursor()
+  const cursor = await waas.depositPoll().cursor()
   report.sync.cursor_from = cursor
   report.sync.cursor_to = cursor
   const end = await applySyncPages(
@@ -152,7 +152,7 @@ async function syncFromCursor(
       maxPages: waas.getDepositOptions().pollMaxPages,
       // the cursor moves past every record applied, passed over or parked, and stops before the first that failed
       onApplied: async (from, to) => {
-        await waas.advanceDepositCursor(from, to)
+        await waas.depositPoll().advance(from, to)
         report.sync.cursor_to = to
       },
     },
