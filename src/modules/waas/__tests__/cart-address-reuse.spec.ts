@@ -2,7 +2,7 @@ import path from "node:path"
 import { moduleIntegrationTestRunner } from "@medusajs/test-utils"
 import type { Knex, SqlEntityManager } from "@medusajs/framework/mikro-orm/knex"
 import { WAAS_MODULE } from ".."
-import { cartLockKey, DEPOSIT_DETECTED_MESSAGE } from "../checkout/cart-address"
+import { DEPOSIT_DETECTED_MESSAGE, lockCart } from "../checkout/cart-address"
 import type WaasModuleService from "../service"
 import type { CryptoPaymentDTO, PaymentForSessionInput } from "../types"
 import { depositRecord } from "./support/deposit-record"
@@ -33,7 +33,11 @@ moduleIntegrationTestRunner<WaasModuleService>({
     const statusOf = async (session_id: string) => (await service.retrievePaymentBySession(session_id))?.status
     const waitForLockWaiter = async () => {
       for (let i = 0; i < 200; i++) {
-        const waiting = await knex().raw(`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`)
+        // this spec's database only: the module tier runs two spec files at a time on one Postgres
+        const waiting = await knex().raw(
+          `SELECT count(*)::int AS n FROM pg_locks
+            WHERE locktype = 'advisory' AND NOT granted AND database = (SELECT oid FROM pg_database WHERE datname = current_database())`,
+        )
         if (waiting.rows[0].n > 0) return
         await new Promise((r) => setTimeout(r, 25))
       }
@@ -148,8 +152,7 @@ moduleIntegrationTestRunner<WaasModuleService>({
       const em = MikroOrmWrapper.forkManager() as SqlEntityManager
       let late: Promise<CryptoPaymentDTO> | undefined
       const first = await em.transactional(async (tem) => {
-        const trx = tem.getTransactionContext() as Knex
-        await trx.raw("SELECT pg_advisory_xact_lock(hashtext(?))", [cartLockKey("paycol_race")])
+        await lockCart(tem.getTransactionContext() as Knex.Transaction, "paycol_race")
         // the late session's one statement starts (its snapshot is taken) and waits for the cart's lock inside it
         late = session("payses_race2", "paycol_race")
         await waitForLockWaiter()
