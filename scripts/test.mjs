@@ -4,8 +4,9 @@
 //
 // Installs dependencies if needed, starts one Postgres for the tiers that need it (or uses the one
 // in DATABASE_URL / DB_HOST), finds (or installs) Chromium for the browser tier and Redis for the multi
-// tier, runs the tiers in order unit → modules → http → browser → multi, each as its own jest
-// process, and ends with the line `N passed, N failed` summed over all tiers (CI reads that line).
+// tier, runs the tiers modules → http → browser, each as its own jest process, with unit beside
+// modules and multi beside browser (see BESIDE), and ends with the line `N passed, N failed` summed
+// over all tiers (CI reads that line).
 // Exits non-zero if any test or suite failed or a tier crashed. Arguments that are not tier names
 // go to every jest run, e.g. `npm test -- src/protocol` or `npm run test:unit -- -t envelope`.
 // After each tier it prints that tier's slowest tests and files; WAAS_TEST_RESULTS_DIR=dir keeps jest's
@@ -36,6 +37,16 @@ const TIER_ARGS = {
   // several Medusa processes per spec file: one file at a time
   multi: ["--maxWorkers=1", "--workerIdleMemoryLimit=1MB"],
 }
+// Some tiers run beside another instead of after it, because the machine has room (measured with vmstat
+// on 2 cores, tiers one after the other): the multi tier's processes are idle about 40 % of its time
+// (the worker's 15-second poll tick, a lock left to expire, Medusa processes booting one after another)
+// and the browser tier about 25 % (Vite, the browser waiting on the page), so the two run together;
+// the unit tier needs no database and runs beside the modules tier. A rider starts with its host, the
+// main line goes on, and the run waits for every rider at the end. A rider's output is held in a log
+// and printed, whole, at the main line's next tier boundary (two jest processes writing to one
+// terminal would interleave). WAAS_TEST_SERIAL=1 runs every tier after the other, to rule out an
+// interaction when a test fails only beside another tier.
+const BESIDE = process.env.WAAS_TEST_SERIAL === "1" ? {} : { unit: "modules", multi: "browser" }
 const USES_POSTGRES = new Set(["modules", "http", "browser", "multi"])
 const USES_CHROMIUM = new Set(["browser"])
 // tiers whose spec files boot Medusa through integration-tests/helpers/store-runner.ts: they start from
@@ -52,7 +63,7 @@ const tiers = requested.length ? ALL_TIERS.filter((t) => requested.includes(t)) 
 
 // jest runs in its own process group, so that a signal reaches its workers too (they outlive a
 // killed jest otherwise) and so that nothing of a tier, not even a stuck Medusa, can survive it.
-let current = null
+const running = new Set()
 const killGroup = (child, signal) => {
   try {
     process.kill(-child.pid, signal)
@@ -62,7 +73,7 @@ let interrupted = null
 for (const signal of ["SIGINT", "SIGTERM"]) {
   process.on(signal, () => {
     interrupted = signal
-    if (current) killGroup(current, signal)
+    for (const child of running) killGroup(child, signal)
   })
 }
 
@@ -93,17 +104,24 @@ function listTests(jestBin, tier) {
   }
 }
 
-function runJest(jestBin, tier, env, outputFile) {
+/** one jest process for a tier; its output goes to the terminal, or (logFile given) to that file */
+function runJest(jestBin, tier, env, outputFile, logFile) {
   const args = [jestBin, "--json", `--outputFile=${outputFile}`, "--forceExit", "--passWithNoTests", ...TIER_ARGS[tier], ...jestArgs]
+  const log = logFile ? fs.openSync(logFile, "w") : null
+  let child
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, args, { cwd: root, env: jestEnv(tier, env), stdio: "inherit", detached: true })
-    current = child
+    const stdio = log === null ? "inherit" : ["ignore", log, log]
+    child = spawn(process.execPath, args, { cwd: root, env: jestEnv(tier, env), stdio, detached: true })
+    running.add(child)
     child.on("error", (error) => resolve({ code: 1, error }))
     child.on("exit", (code, signal) => {
       killGroup(child, "SIGKILL")
       resolve({ code: code ?? 1, signal })
     })
-  }).finally(() => (current = null))
+  }).finally(() => {
+    running.delete(child)
+    if (log !== null) fs.closeSync(log)
+  })
 }
 
 /** the slowest tests of a tier, from jest's JSON (durations per test, which jest prints only for a single file) */
@@ -180,6 +198,57 @@ process.on("exit", () => {
   printFinalLine()
 })
 
+/**
+ * One tier: its jest process, then its counts (into passed/failed), its failures and its summary line (into ctx).
+ * Returns the lines to print after its output (its slowest tests). logFile: where its output goes, else the terminal.
+ */
+async function runTier(tier, ctx, logFile) {
+  const { pg, redis, baseDb, jestBin } = ctx
+  const outputFile = path.join(outDir, `${tier}.json`)
+  const started = Date.now()
+  const lines = []
+  const env = { ...(USES_POSTGRES.has(tier) ? pg.env : {}), ...(USES_REDIS.has(tier) ? redis.env : {}) }
+  if (USES_BASE_DB.has(tier) && baseDb) env.WAAS_TEST_BASE_DB = baseDb
+  if (USES_CHROMIUM.has(tier)) {
+    // found (or apt-installed) only when a browser spec is about to run; without it the tier fails
+    try {
+      env.CHROMIUM_PATH = ensureChromium()
+    } catch (error) {
+      console.error(error.message)
+      ctx.summary.set(tier, `${tier}: not run, ${error.message}`)
+      failed += 1
+      return lines
+    }
+  }
+  const { code, signal, error } = await runJest(jestBin, tier, env, outputFile, logFile)
+  const took = seconds(Date.now() - started)
+  let counts = null
+  try {
+    const json = JSON.parse(fs.readFileSync(outputFile, "utf8"))
+    counts = countResults(json)
+    ctx.failureReports.push(...failures(json, tier))
+    const slow = slowest(json)
+    if (slow.length) lines.push(`\n${tier}: slowest\n${slow.map((t) => `  ${seconds(t.ms).padStart(8)}  ${t.file}  ${t.title}`).join("\n")}`)
+    const keep = process.env.WAAS_TEST_RESULTS_DIR
+    if (keep) {
+      fs.mkdirSync(keep, { recursive: true })
+      fs.copyFileSync(outputFile, path.join(keep, `${tier}.json`))
+    }
+  } catch {}
+  if (!counts) {
+    // jest died before writing results: make sure the run cannot look green
+    counts = { passed: 0, failed: 1 }
+    ctx.summary.set(tier, `${tier}: jest crashed (${error?.message ?? signal ?? `exit ${code}`}) after ${took}`)
+  } else {
+    // e.g. globalSetup or a coverage threshold failed
+    if (code !== 0 && counts.failed === 0) counts.failed = 1
+    ctx.summary.set(tier, `${tier}: ${counts.passed} passed, ${counts.failed} failed in ${took}`)
+  }
+  passed += counts.passed
+  failed += counts.failed
+  return lines
+}
+
 async function main() {
   ensureDeps()
   const jestBin = createRequire(path.join(root, "package.json")).resolve("jest/bin/jest")
@@ -212,56 +281,46 @@ async function main() {
       console.log(redis.external ? `test: using the Redis at ${redis.url} from REDIS_URL` : `test: redis-server on ${redis.url} (${seconds(Date.now() - started)})`)
     }
 
-    let baseDb = null
+    // the tiers that ride beside another (BESIDE) start with it; the others run one after the other
+    const inRun = new Set(runnable.map((p) => p.tier))
+    const riders = new Set(runnable.map((p) => p.tier).filter((t) => inRun.has(BESIDE[t])))
+    const beside = []
+    // a finished rider's output, whole, between two tiers of the main line
+    const flushBeside = () => {
+      for (const b of beside) {
+        if (!b.result || b.printed) continue
+        b.printed = true
+        console.log(`\n=== ${b.tier} tests (ran beside ${BESIDE[b.tier]}) ===`)
+        process.stdout.write(fs.readFileSync(b.logFile, "utf8"))
+        for (const line of b.result) console.log(line)
+      }
+    }
+    const ctx = { pg, redis, baseDb: null, jestBin, summary: new Map(), failureReports }
     for (const { tier } of runnable) {
       if (interrupted) break
-      if (USES_BASE_DB.has(tier) && baseDb === null) {
-        baseDb = buildBaseDb(pg.env)
+      if (riders.has(tier)) continue
+      flushBeside()
+      if (USES_BASE_DB.has(tier) && ctx.baseDb === null) {
+        ctx.baseDb = buildBaseDb(pg.env)
         // the specs still run (each migrating its own database), but the run cannot be green
-        if (!baseDb) {
+        if (!ctx.baseDb) {
           summary.push("base database: not built")
           failed += 1
         }
       }
-      const outputFile = path.join(outDir, `${tier}.json`)
-      const started = Date.now()
+      for (const rider of riders) {
+        if (BESIDE[rider] !== tier) continue
+        const b = { tier: rider, logFile: path.join(outDir, `${rider}.log`), result: null, printed: false }
+        console.log(`\n(${rider} tests start beside ${tier}; their output follows when they end)`)
+        b.done = runTier(rider, ctx, b.logFile).then((lines) => (b.result = lines))
+        beside.push(b)
+      }
       console.log(`\n=== ${tier} tests ===`)
-      const env = { ...(USES_POSTGRES.has(tier) ? pg.env : {}), ...(USES_REDIS.has(tier) ? redis.env : {}) }
-      if (USES_BASE_DB.has(tier) && baseDb) env.WAAS_TEST_BASE_DB = baseDb
-      if (USES_CHROMIUM.has(tier)) {
-        // found (or apt-installed) only when a browser spec is about to run; without it the tier fails
-        try {
-          env.CHROMIUM_PATH = ensureChromium()
-        } catch (error) {
-          console.error(error.message)
-          summary.push(`${tier}: not run, ${error.message}`)
-          failed += 1
-          continue
-        }
-      }
-      const { code, signal, error } = await runJest(jestBin, tier, env, outputFile)
-      const took = seconds(Date.now() - started)
-      let counts = null
-      try {
-        const json = JSON.parse(fs.readFileSync(outputFile, "utf8"))
-        counts = countResults(json)
-        failureReports.push(...failures(json, tier))
-        if (process.env.WAAS_TEST_RESULTS_DIR) fs.copyFileSync(outputFile, path.join(process.env.WAAS_TEST_RESULTS_DIR, `${tier}.json`))
-        const slow = slowest(json)
-        if (slow.length) console.log(`\n${tier}: slowest\n${slow.map((t) => `  ${seconds(t.ms).padStart(8)}  ${t.file}  ${t.title}`).join("\n")}`)
-      } catch {}
-      if (!counts) {
-        // jest died before writing results: make sure the run cannot look green
-        counts = { passed: 0, failed: 1 }
-        summary.push(`${tier}: jest crashed (${error?.message ?? signal ?? `exit ${code}`}) after ${took}`)
-      } else {
-        // e.g. globalSetup or a coverage threshold failed
-        if (code !== 0 && counts.failed === 0) counts.failed = 1
-        summary.push(`${tier}: ${counts.passed} passed, ${counts.failed} failed in ${took}`)
-      }
-      passed += counts.passed
-      failed += counts.failed
+      for (const line of await runTier(tier, ctx, null)) console.log(line)
     }
+    await Promise.all(beside.map((b) => b.done))
+    flushBeside()
+    for (const tier of ALL_TIERS) if (ctx.summary.has(tier)) summary.push(ctx.summary.get(tier))
   } finally {
     await redis?.stop()
     await pg?.stop()
